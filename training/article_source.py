@@ -32,6 +32,7 @@ class _Sentence:
     text: str
     line: int
     paragraph: int
+    start: int = 0
     relations: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -87,7 +88,7 @@ def _parse_header(path: Path, lines: list[str]) -> tuple[dict[str, Any], dict[st
             raise _fail(path, number, f"header line must be 'key: value', got {line!r}")
         key, value = key.strip(), value.strip()
         in_actors = key == "actors"
-        if key not in ("id", "date", "region", "domain", "actors"):
+        if key not in ("id", "date", "region", "domain", "actors", "text_file"):
             raise _fail(path, number, f"unknown header key {key!r}")
         if key != "actors":
             header[key] = value
@@ -131,20 +132,15 @@ def parse_article(path: str | Path) -> dict[str, Any]:
     if not sentences:
         raise _fail(path, body_start, "article has no sentences")
 
-    text = ""
-    for index, sentence in enumerate(sentences):
-        if index:
-            text += " " if sentence.paragraph == sentences[index - 1].paragraph else "\n\n"
-        start = len(text)
-        text += sentence.text
-        sentence.relations = [(n, l) for n, l in sentence.relations]
-        sentence.span = (start, len(text))  # type: ignore[attr-defined]
+    if header.get("text_file"):
+        text = _locate_sentences(path, sentences, path.parent / header["text_file"])
+    else:
+        text = _join_sentences(sentences)
 
     relations = []
     for sentence in sentences:
-        start, end = sentence.span  # type: ignore[attr-defined]
         for number, line in sentence.relations:
-            relations.append(_parse_relation(path, number, line, sentence.text, start, actors))
+            relations.append(_parse_relation(path, number, line, sentence.text, sentence.start, actors))
     record = {
         "id": header["id"],
         "date": header["date"],
@@ -159,6 +155,29 @@ def parse_article(path: str | Path) -> dict[str, Any]:
     except RecordError as error:
         raise _fail(path, body_start, str(error)) from None
     return record
+
+
+def _join_sentences(sentences: list[_Sentence]) -> str:
+    text = ""
+    for index, sentence in enumerate(sentences):
+        if index:
+            text += " " if sentence.paragraph == sentences[index - 1].paragraph else "\n\n"
+        sentence.start = len(text)
+        text += sentence.text
+    return text
+
+
+def _locate_sentences(path: Path, sentences: list[_Sentence], text_file: Path) -> str:
+    """Find each sentence line, in order, in an existing article text (kept byte for byte)."""
+    text = text_file.read_text(encoding="utf-8")
+    cursor = 0
+    for sentence in sentences:
+        found = text.find(sentence.text, cursor)
+        if found < 0:
+            raise _fail(path, sentence.line, f"sentence not found in {text_file.name} after offset {cursor}")
+        sentence.start = found
+        cursor = found + len(sentence.text)
+    return text
 
 
 def _parse_relation(

@@ -1,0 +1,92 @@
+"""Actor names we know without context: states, capitals, demonyms, institutions, organisations.
+
+Countries, capitals and demonyms come from ``countryinfo`` (codes checked against pycountry);
+``data/aliases.json`` adds canonical short names, metonyms and organisations.
+
+>>> gazetteer().lookup("Kremlin")
+Entry(canonical='Russia', country='RUS', type='institution')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from stance.countries import is_country_code
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What a surface form stands for: canonical name, ISO alpha-3 code (or None) and type."""
+
+    canonical: str
+    country: str | None
+    type: str
+
+
+class Gazetteer:
+    """Longest-match lookup of known actor names in text."""
+
+    def __init__(self, entries: dict[str, Entry], titles: list[str], institutions: list[str]) -> None:
+        self.entries = entries
+        self.titles = frozenset(titles)
+        self.institutions = tuple(sorted(institutions, key=len, reverse=True))
+        names = sorted(entries, key=len, reverse=True)
+        self._pattern = re.compile(
+            r"(?<![\w.])(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)(?!\.\w)"
+        )
+        self.canonical_to_country = {e.canonical: e.country for e in entries.values()}
+
+    def lookup(self, surface: str) -> Entry | None:
+        """The entry for an exact surface form, or None."""
+        return self.entries.get(surface)
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, Entry]]:
+        """Non-overlapping ``(start, end, entry)`` matches of known names, longest first."""
+        end = len(text) if end is None else end
+        return [(m.start(), m.end(), self.entries[m.group(0)]) for m in self._pattern.finditer(text, start, end)]
+
+
+def _country_entries(names: dict[str, str]) -> dict[str, Entry]:
+    import countryinfo
+
+    entries: dict[str, Entry] = {}
+    demonyms: dict[str, Entry] = {}
+    for country in countryinfo.all_countries():
+        info = country.info()
+        code = (info.get("ISO") or {}).get("alpha3")
+        if not code or not is_country_code(code):
+            continue
+        canonical = names.get(code, info.get("name") or "")
+        if not canonical or "," in canonical:
+            continue
+        state = Entry(canonical, code, "state")
+        for surface in {info.get("name"), canonical}:
+            if surface and "," not in surface:
+                entries.setdefault(surface, state)
+        capital = info.get("capital")
+        if isinstance(capital, list):
+            capital = capital[0] if capital else None
+        if isinstance(capital, str) and capital.endswith(" D.C."):
+            capital = capital[: -len(" D.C.")]
+        if capital and "," not in capital and capital not in entries:
+            entries.setdefault(capital, Entry(canonical, code, "capital"))
+        demonym = info.get("demonym")
+        if isinstance(demonym, str) and demonym and " " not in demonym:
+            demonyms.setdefault(demonym, Entry(canonical, code, "demonym"))
+    for surface, entry in demonyms.items():
+        entries.setdefault(surface, entry)
+    return entries
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The shared gazetteer (built once, on first use)."""
+    data = json.loads(resources.files("stance").joinpath("data/aliases.json").read_text(encoding="utf-8"))
+    entries = _country_entries(data["country_names"])
+    for surface, (canonical, country, kind) in data["aliases"].items():
+        entries[surface] = Entry(canonical, country, kind)
+    return Gazetteer(entries, data["titles"], data["institution_words"])

@@ -1,0 +1,217 @@
+"""Candidate actor mentions in an article, resolved to one canonical name each.
+
+High recall by design: the model's ``none`` class decides which mentions take part in a relation.
+
+>>> text = "Russian President Vladimir Putin met Li Shangfu. Shangfu said he admired Moscow."
+>>> from stance.segment import segment
+>>> [(m.text(text), m.canonical) for m in find_mentions(text, segment(text).sentences)[1]]
+[('Shangfu', 'Li Shangfu'), ('he', 'Li Shangfu'), ('Moscow', 'Russia')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from stance.gazetteer import Entry, gazetteer
+
+REPORTING_VERBS = frozenset(
+    """said says told added warned urged accused praised vowed revealed stated announced declared
+    insisted noted stressed argued claimed denied rejected called criticised criticized condemned welcomed
+    pledged promised threatened demanded asked expressed agreed signed told wrote tweeted replied
+    responded acknowledged admitted confirmed explained suggested proposed hailed blamed dismissed""".split()
+)
+_STOP = frozenset(
+    """The A An In On At For But And Or If When While After Before As With By From Of To This That These
+    Those It Its Their His Her Our We They He She I You Some Many Most Both Each Other Such No Not
+    However Meanwhile Also Still Yet Then There Here Since Until Under Over Despite Although Though
+    Earlier Later Last Next First Second Third New Monday Tuesday Wednesday Thursday Friday Saturday Sunday
+    January February March April May June July August September October November December
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr Video According Asked Speaking
+    Officials Analysts Diplomats Sources Critics Experts Reporters Separately Under Among Between""".split()
+)
+_ORG_WORDS = frozenset(
+    """Party Ministry Bank Council Company Corporation Corp Group Agency Front Army Union Organisation
+    Organization Forum Institute Committee Commission Court Authority Fund Association Movement Alliance
+    Airlines Oil Energy Petroleum Mining Holdings Ltd Inc Forces Guard Navy Parliament Assembly Congress
+    Senate Office Department Service Services Federation League Industries Motors Telecom Petroleos Trust
+    Network Coalition Brigade Brigades Militia Council Board Cabinet Secretariat Programme Program""".split()
+)
+_PARTICLES = r"(?:de|da|del|dos|van|von|bin|ibn|al|el|la|le|der|den|di|du)"
+_CAP = r"[A-Z][\w’'\-]*[\w]"
+_NAME = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLES}\s+|{_PARTICLES}-)?{_CAP})*")
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+_PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|the latter|the former)\b")
+_DESCRIPTION = re.compile(
+    r"\bthe (?:minister|president|premier|spokesman|spokeswoman|spokesperson|official|envoy|ambassador|"
+    r"chancellor|diplomat|general|commander|senator|governor|prime minister|foreign minister|secretary)\b"
+)
+_GOVERNMENT = frozenset({"government", "Government", "administration", "cabinet", "Cabinet", "presidency", "leadership", "regime"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An actor mention: ``start``/``end`` index the article text; ``canonical`` names the actor."""
+
+    start: int
+    end: int
+    canonical: str
+    country: str | None
+    type: str
+
+    def text(self, article: str) -> str:
+        return article[self.start : self.end]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.start < end and start < self.end
+
+
+def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
+    return all(end <= s or start >= e for s, e in taken)
+
+
+def _gazetteer_mentions(text: str, start: int, end: int) -> list[Mention]:
+    g = gazetteer()
+    mentions = []
+    for s, e, entry in g.find(text, start, end):
+        canonical, kind = entry.canonical, entry.type
+        tail = text[e:end]
+        possessive = re.match(r"(?:['’]s)?\s+", tail)
+        if kind in ("state", "demonym", "capital") and possessive:
+            after = tail[possessive.end() :]
+            for word in g.institutions:
+                if after.startswith(word) and not after[len(word) : len(word) + 1].isalnum():
+                    e = e + possessive.end() + len(word)
+                    if word not in _GOVERNMENT:
+                        canonical = f"{_demonym(entry)} {word}"
+                        kind = "institution"
+                    break
+        mentions.append(Mention(s, e, canonical, entry.country, kind))
+    return mentions
+
+
+def _demonym(entry: Entry) -> str:
+    g = gazetteer()
+    for surface, other in g.entries.items():
+        if other.type == "demonym" and other.canonical == entry.canonical:
+            return surface
+    return entry.canonical
+
+
+def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+    """Capitalised word runs outside ``taken``, without leading titles or stop words or a trailing 's."""
+    g = gazetteer()
+    runs = []
+    for match in _NAME.finditer(text, start, end):
+        words = [(m.start() + match.start(), m.end() + match.start()) for m in re.finditer(r"\S+", match.group(0))]
+        groups: list[list[tuple[int, int]]] = [[]]
+        for word in words:
+            if _free(taken, *word):
+                groups[-1].append(word)
+            elif groups[-1]:
+                groups.append([])
+        for group in groups:
+            while group and (text[group[0][0] : group[0][1]] in _STOP or text[group[0][0] : group[0][1]] in g.titles):
+                group.pop(0)
+            while group and text[group[-1][0] : group[-1][1]] in g.titles:
+                group.pop()
+            if not group:
+                continue
+            s, e = group[0][0], group[-1][1]
+            possessive = re.search(r"['’]s?$", text[s:e])
+            if possessive:
+                e -= len(possessive.group(0))
+            if e > s:
+                runs.append((s, e, text[s:e]))
+    return runs
+
+
+def _sentence_mentions(text: str, start: int, end: int) -> list[Mention]:
+    mentions = _gazetteer_mentions(text, start, end)
+    taken = [(m.start, m.end) for m in mentions]
+    for s, e, surface in _capitalised(text, start, end, taken):
+        words = surface.split()
+        if len(words) == 1 and s == start and surface in _STOP:
+            continue
+        if any(w.strip("’'s") in _ORG_WORDS for w in words):
+            canonical = re.sub(r"^the\s+", "", surface)
+            mentions.append(Mention(s, e, canonical, None, "organisation"))
+        elif len(words) >= 2:
+            mentions.append(Mention(s, e, surface, None, "person"))
+        elif _ACRONYM.match(surface):
+            mentions.append(Mention(s, e, surface, None, "organisation"))
+        else:
+            mentions.append(Mention(s, e, surface, None, "single"))
+        taken.append((s, e))
+    for pattern in (_PRONOUN, _DESCRIPTION):
+        for match in pattern.finditer(text, start, end):
+            if _free(taken, match.start(), match.end()):
+                word = match.group(0).lower()
+                if word in ("it", "they") and not _before_reporting_verb(text, match.end(), end):
+                    continue
+                mentions.append(Mention(match.start(), match.end(), match.group(0), None, "pronoun"))
+                taken.append((match.start(), match.end()))
+    return sorted(mentions, key=lambda m: m.start)
+
+
+def _before_reporting_verb(text: str, position: int, end: int) -> bool:
+    following = re.findall(r"[A-Za-z]+", text[position:end])[:3]
+    return any(word in REPORTING_VERBS for word in following)
+
+
+def _person_country(text: str, sentence_start: int, mention: Mention, mentions: list[Mention]) -> str | None:
+    """Country of the nearest state or demonym just before a person's name ("Russian President X")."""
+    for other in reversed(mentions):
+        if other.end <= mention.start and mention.start - other.end <= 40 and other.country:
+            between = text[other.end : mention.start]
+            if "," not in between and "." not in between.replace("Gen.", ""):
+                return other.country
+    return None
+
+
+def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> list[list[Mention]]:
+    """Candidate mentions per sentence, with people, short forms and pronouns resolved across the article."""
+    raw = [_sentence_mentions(text, s, e) for s, e in sentences]
+    full_names: list[str] = []
+    countries: dict[str, str | None] = {}
+    for (sentence_start, _), mentions in zip(sentences, raw):
+        for m in mentions:
+            if m.type == "person":
+                full_names.append(m.canonical)
+                country = _person_country(text, sentence_start, m, mentions)
+                if country and not countries.get(m.canonical):
+                    countries[m.canonical] = country
+
+    def fullest(name: str) -> str:
+        tokens = set(name.split())
+        best = name
+        for other in full_names:
+            if tokens <= set(other.split()) and len(other) > len(best):
+                best = other
+        return best
+
+    resolved: list[list[Mention]] = []
+    last_person: Mention | None = None
+    last_group: Mention | None = None
+    for mentions in raw:
+        out: list[Mention] = []
+        for m in mentions:
+            if m.type in ("person", "single"):
+                name = fullest(m.canonical)
+                if m.type == "single" and name == m.canonical:
+                    continue  # a lone capitalised word that names nobody we know
+                country = countries.get(name) or countries.get(m.canonical)
+                m = replace(m, canonical=name, country=country, type="person")
+            elif m.type == "pronoun":
+                word = m.canonical.lower()
+                antecedent = last_group if word in ("it", "they") else last_person
+                if antecedent is None:
+                    continue
+                m = replace(m, canonical=antecedent.canonical, country=antecedent.country)
+            out.append(m)
+            if m.type == "person":
+                last_person = m
+            elif m.type in ("state", "organisation", "institution", "group", "company", "capital"):
+                last_group = m
+        resolved.append(out)
+    return resolved

@@ -126,7 +126,13 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
     return runs
 
 
+_DATELINE = re.compile(r"[A-Z][A-Z.'’\- ]{1,40}(?:,[^-–—\n]{0,40}?)?\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s")
+
+
 def _sentence_mentions(text: str, start: int, end: int) -> list[Mention]:
+    dateline = _DATELINE.match(text, start, end)
+    if dateline:
+        start = dateline.end()
     mentions = _gazetteer_mentions(text, start, end)
     taken = [(m.start, m.end) for m in mentions]
     for s, e, surface in _capitalised(text, start, end, taken):

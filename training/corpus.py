@@ -1,18 +1,31 @@
-"""Corpus tooling: check sources, compile them to JSON Lines, split, and print statistics.
+"""Corpus tooling: check sources, compile them into split JSON Lines, and print statistics.
 
-    python -m training.corpus check training/corpus/articles/europe
-    python -m training.corpus compile
+    python -m training.corpus check [PATH...]     # validate .art sources: file:line: reason
+    python -m training.corpus compile             # sources -> training/data/{train,dev,test}.jsonl + seed
+    python -m training.corpus stats [--write]     # statistics (and refresh the data card's tables)
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import random
 import sys
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
+from stance.io import atomic_file
 from training.article_source import SourceError, parse_article
 
-CORPUS_DIR = Path(__file__).parent / "corpus" / "articles"
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS_DIR = ROOT / "training" / "corpus" / "articles"
+DATA_DIR = ROOT / "training" / "data"
+SEED_SOURCE = ROOT / "seeds" / "putin-li-2023-04-17.art"
+SEED_OUTPUT = ROOT / "seeds" / "putin-li-2023-04-17.jsonl"
+SPLITS = ("train", "dev", "test")
+SPLIT_SEED = 2024
 
 
 def article_files(paths: list[str | Path]) -> list[Path]:
@@ -45,15 +58,87 @@ def check(paths: list[str | Path]) -> int:
     return bad
 
 
+def majority_stance(record: dict[str, Any]) -> str:
+    counts = Counter(r["stance"] for r in record["relations"])
+    return counts.most_common(1)[0][0] if counts else "none"
+
+
+def split_records(records: list[dict[str, Any]], seed: int = SPLIT_SEED) -> dict[str, list[dict[str, Any]]]:
+    """Whole articles to train/dev/test (about 70/10/20), stratified by region and majority stance."""
+    splits: dict[str, list[dict[str, Any]]] = {name: [] for name in SPLITS}
+    by_region: dict[str, list[dict[str, Any]]] = {}
+    for record in sorted(records, key=lambda r: r["id"]):
+        by_region.setdefault(record["region"], []).append(record)
+    offset = 0
+    for region in sorted(by_region):
+        group = by_region[region]
+        random.Random(f"{seed}-{region}").shuffle(group)
+        group.sort(key=majority_stance)
+        for index, record in enumerate(group):
+            position = (index + offset) % 10
+            splits["test" if position in (0, 5) else "dev" if position == 3 else "train"].append(record)
+        offset += len(group)
+    return {name: sorted(items, key=lambda r: r["id"]) for name, items in splits.items()}
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> str:
+    """Write records atomically; returns the file's sha256."""
+    payload = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    with atomic_file(path) as handle:
+        handle.write(payload)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _portable(record: dict[str, Any]) -> dict[str, Any]:
+    source = Path(record["source"]).resolve()
+    return {**record, "source": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else record["source"]}
+
+
+def compile_corpus(corpus_dir: Path = CORPUS_DIR, data_dir: Path = DATA_DIR) -> dict[str, int]:
+    """Compile every source, split by article, write the splits, the seed and the test hash."""
+    files = article_files([corpus_dir])
+    records = [_portable(parse_article(path)) for path in files]
+    ids = Counter(r["id"] for r in records)
+    duplicates = [i for i, n in ids.items() if n > 1]
+    if duplicates:
+        raise SourceError(f"duplicate article ids: {', '.join(sorted(duplicates))}")
+    splits = split_records(records)
+    from training.augment import augment_records
+
+    splits["train"] = splits["train"] + augment_records(splits["train"])
+    counts = {}
+    for name, items in splits.items():
+        digest = write_jsonl(data_dir / f"{name}.jsonl", items)
+        counts[name] = len(items)
+        if name == "test":
+            with atomic_file(data_dir / "test.sha256") as handle:
+                handle.write(f"{digest}  test.jsonl\n")
+    write_jsonl(SEED_OUTPUT, [_portable(parse_article(SEED_SOURCE))])
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.corpus", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     check_parser = sub.add_parser("check", help="validate .art sources")
-    check_parser.add_argument("paths", nargs="*", default=[CORPUS_DIR])
+    check_parser.add_argument("paths", nargs="*", default=[CORPUS_DIR, SEED_SOURCE])
+    sub.add_parser("compile", help="compile sources into training/data/*.jsonl and the seed record")
+    stats_parser = sub.add_parser("stats", help="print corpus statistics")
+    stats_parser.add_argument("--write", action="store_true", help="also refresh the tables in training/data/README.md")
     args = parser.parse_args(argv)
     if args.command == "check":
         return 1 if check(args.paths) else 0
-    return 2
+    if args.command == "compile":
+        try:
+            counts = compile_corpus()
+        except SourceError as error:
+            print(error, file=sys.stderr)
+            return 1
+        print(", ".join(f"{name}: {n} records" for name, n in counts.items()))
+        return 0
+    from training.corpus_stats import main as stats_main
+
+    return stats_main(write=args.stats_write if hasattr(args, "stats_write") else args.write)
 
 
 if __name__ == "__main__":

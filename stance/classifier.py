@@ -1,0 +1,260 @@
+"""`Classifier`: articles in, statements (speaker, counterparty, stance) out."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, overload
+
+from stance.encoding import Candidate, SentenceInput, candidate_pairs, encode, sentence_inputs
+from stance.labels import KINDS, NO_RELATION, STANCES
+from stance.mentions import Mention, find_mentions
+from stance.relay import find_relay
+from stance.segment import segment
+from stance.statement import Statement
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_CHARS = 2_000_000
+
+
+def default_model_path() -> Path:
+    """The shipped model folder."""
+    return Path(__file__).resolve().parent.parent / "models" / "stance-minilm"
+
+
+def resolve_device(device: str | None) -> str:
+    """``"auto"`` (or None) picks CUDA when available; ``"cpu"``, ``"cuda"``, ``"cuda:N"`` are checked."""
+    import torch
+
+    if device is None or device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if not isinstance(device, str):
+        raise TypeError(f"device must be a string such as 'cpu', 'cuda' or 'auto', got {type(device).__name__}")
+    if device.startswith("cuda"):
+        if not torch.cuda.is_available():
+            raise ValueError(f"device {device!r} was asked for but CUDA is not available; use device='cpu' or 'auto'")
+        return device
+    if device != "cpu":
+        raise ValueError(f"unknown device {device!r}; use 'cpu', 'cuda', 'cuda:N' or 'auto'")
+    return device
+
+
+def _check_text(text: object, max_chars: int) -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str (or a list of str), got {type(text).__name__}")
+    if len(text) > max_chars:
+        raise ValueError(
+            f"text has {len(text):,} characters, over the limit of {max_chars:,}; split it into articles "
+            "or raise max_chars on the Classifier"
+        )
+    return text
+
+
+def _matches(candidate: Candidate | Mention, name: str) -> bool:
+    from stance.gazetteer import gazetteer
+
+    canonical = candidate.canonical
+    entry = gazetteer().lookup(name)
+    if entry is not None:
+        name = entry.canonical
+    if canonical.lower() == name.lower():
+        return True
+    tokens = name.lower().split()
+    return len(tokens) == 1 and tokens[0] in canonical.lower().split()
+
+
+class Classifier:
+    """A loaded stance model with its tokenizer.
+
+    >>> clf = Classifier.from_pretrained()            # doctest: +SKIP
+    >>> clf.classify("Japan praised India's stance.")  # doctest: +SKIP
+    [Statement(text="Japan praised India's stance.", ..., speaker='Japan', ..., stance='cooperative', ...)]
+    """
+
+    def __init__(self, model: Any, tokenizer: Any, device: str = "cpu", max_chars: int = DEFAULT_MAX_CHARS) -> None:
+        self.device = resolve_device(device)
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        self.max_chars = max_chars
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_pretrained(cls, path: str | Path | None = None, device: str = "auto", **kwargs: Any) -> Classifier:
+        """Load a model folder (default: the shipped model) onto ``device``."""
+        from transformers import AutoTokenizer
+
+        from stance.model import ModelFolderError, StanceModel
+
+        if path is not None and not isinstance(path, (str, Path)):
+            raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
+        folder = Path(path) if path is not None else default_model_path()
+        model = StanceModel.load(folder)
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(str(folder), use_fast=True)
+        except (OSError, ValueError) as error:
+            raise ModelFolderError(f"{folder} has no usable tokenizer: {error}") from None
+        if not getattr(tokenizer, "is_fast", False):
+            raise ModelFolderError(f"{folder}: stance needs a fast tokenizer (tokenizer.json) for character offsets")
+        return cls(model, tokenizer, device=device, **kwargs)
+
+    def save_pretrained(self, path: str | Path) -> None:
+        """Write the model folder (config, safetensors weights, tokenizer) atomically."""
+        from stance.io import atomic_directory
+
+        with atomic_directory(path) as folder:
+            self.model.save(folder)
+            self.tokenizer.save_pretrained(str(folder))
+
+    @overload
+    def classify(
+        self, text: str, *, speaker: str | None = ..., counterparty: str | None = ..., batch_size: int = ..., progress: bool = ...
+    ) -> list[Statement]: ...
+
+    @overload
+    def classify(
+        self,
+        text: Sequence[str],
+        *,
+        speaker: str | None = ...,
+        counterparty: str | None = ...,
+        batch_size: int = ...,
+        progress: bool = ...,
+    ) -> list[list[Statement]]: ...
+
+    def classify(
+        self,
+        text: str | Sequence[str],
+        *,
+        speaker: str | None = None,
+        counterparty: str | None = None,
+        batch_size: int = 32,
+        progress: bool = False,
+    ) -> list[Statement] | list[list[Statement]]:
+        """Statements of every article: a ``str`` gives a list, a list of ``str`` a list of lists.
+
+        With ``speaker`` and ``counterparty`` (names or aliases), one statement per sentence that
+        mentions the counterparty: the model's stance of that speaker toward it.
+        """
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+            raise TypeError(f"batch_size must be an int, got {type(batch_size).__name__}")
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if (speaker is None) != (counterparty is None):
+            raise ValueError("give both speaker= and counterparty=, or neither")
+        for name, value in (("speaker", speaker), ("counterparty", counterparty)):
+            if value is not None and (not isinstance(value, str) or not value.strip()):
+                raise TypeError(f"{name} must be a non-empty str, got {value!r}")
+        if isinstance(text, str):
+            return self._classify_articles([_check_text(text, self.max_chars)], speaker, counterparty, batch_size, progress)[0]
+        if isinstance(text, (bytes, bytearray)) or not isinstance(text, Sequence):
+            raise TypeError(f"text must be a str or a list of str, got {type(text).__name__}")
+        for index, item in enumerate(text):
+            if not isinstance(item, str):
+                raise TypeError(f"text[{index}] must be a str, got {type(item).__name__}")
+            _check_text(item, self.max_chars)
+        return self._classify_articles(list(text), speaker, counterparty, batch_size, progress)
+
+    def _prepare(self, text: str, speaker: str | None, counterparty: str | None) -> list[SentenceInput]:
+        sentences = segment(text).sentences
+        mentions = find_mentions(text, sentences)
+        inputs = sentence_inputs(sentences, mentions, self.model.config.context_size)
+        if speaker is None or counterparty is None:
+            return inputs
+        pair_inputs = []
+        for item in inputs:
+            targets = [i for i, c in enumerate(item.candidates) if c.span is not None and _matches(c, counterparty)]
+            if not targets:
+                continue
+            speakers = [i for i, c in enumerate(item.candidates) if c.span is not None and _matches(c, speaker)]
+            candidates = list(item.candidates)
+            if speakers:
+                source = speakers[0]
+            else:
+                candidates.append(Candidate(speaker, None, None))
+                source = len(candidates) - 1
+            pairs = [(source, t) for t in targets if candidates[t].canonical != candidates[source].canonical]
+            pair_inputs.append(SentenceInput(item.start, item.end, candidates, pairs))
+        return pair_inputs
+
+    def _classify_articles(
+        self, texts: list[str], speaker: str | None, counterparty: str | None, batch_size: int, progress: bool
+    ) -> list[list[Statement]]:
+        work = [(a, item) for a, text in enumerate(texts) for item in self._prepare(text, speaker, counterparty)]
+        work = [(a, item) for a, item in work if item.pairs]
+        order = sorted(range(len(work)), key=lambda w: work[w][1].end - work[w][1].start)
+        probabilities: list[Any] = [None] * len(work)
+        from tqdm.auto import tqdm
+
+        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        for batch in tqdm(batches, desc="classifying", unit="batch", disable=not progress):
+            for w, result in zip(batch, self._predict([work[w] for w in batch], texts)):
+                probabilities[w] = result
+        results: list[list[Statement]] = [[] for _ in texts]
+        for (a, item), result in zip(work, probabilities):
+            results[a].extend(self._statements(texts[a], item, result, forced=speaker is not None))
+        for statements in results:
+            statements.sort(key=lambda s: (s.start, s.speaker_span or (s.start, s.start), s.counterparty_span or (s.end, s.end)))
+        return results
+
+    def _predict(self, batch: list[tuple[int, SentenceInput]], texts: list[str]) -> list[list[tuple[list[float], list[float]]]]:
+        import torch
+
+        inputs = [item for _, item in batch]
+        merged = encode(self.tokenizer, [texts[a] for a, _ in batch], inputs, self.model.config.max_length)
+        tensors = {k: v.to(self.device) for k, v in merged.items() if isinstance(v, torch.Tensor)}
+        with self._lock, torch.inference_mode():
+            with torch.autocast(device_type="cuda", dtype=torch.float16, enabled=self.device.startswith("cuda")):
+                relation_logits, kind_logits = self.model(**tensors)
+            relation = torch.softmax(relation_logits.float() / self.model.config.temperature, dim=-1).cpu().tolist()
+            kind = torch.softmax(kind_logits.float(), dim=-1).cpu().tolist()
+        out: list[list[Any]] = [[None] * len(item.pairs) for item in inputs]
+        for (b, p), rel, kin in zip(merged["pair_index"], relation, kind):
+            out[b][p] = (rel, kin)
+        return out
+
+    def _statements(self, text: str, item: SentenceInput, result: list[Any], forced: bool) -> list[Statement]:
+        labels = self.model.config.relation_labels
+        none = labels.index(NO_RELATION)
+        best: dict[tuple[str, str], tuple[float, int]] = {}
+        for p, value in enumerate(result):
+            if value is None:
+                continue
+            i, j = item.pairs[p]
+            key = (item.candidates[i].canonical, item.candidates[j].canonical)
+            confidence = 1.0 - value[0][none]
+            if key not in best or confidence > best[key][0]:
+                best[key] = (confidence, p)
+        sentence = text[item.start : item.end]
+        statements = []
+        for confidence, p in best.values():
+            relation, kind = result[p]
+            if not forced and relation[none] >= max(relation[k] for k in range(len(labels)) if k != none):
+                continue
+            stance_probs = {label: relation[k] for k, label in enumerate(labels) if k != none}
+            total = sum(stance_probs.values()) or 1.0
+            scores = {label: stance_probs[label] / total for label in STANCES}
+            stance = max(scores, key=scores.__getitem__)
+            i, j = item.pairs[p]
+            speaker, counterparty = item.candidates[i], item.candidates[j]
+            statements.append(
+                Statement(
+                    text=sentence,
+                    start=item.start,
+                    end=item.end,
+                    speaker=speaker.canonical,
+                    speaker_span=speaker.span,
+                    speaker_country=speaker.country,
+                    counterparty=counterparty.canonical,
+                    counterparty_span=counterparty.span,
+                    counterparty_country=counterparty.country,
+                    stance=stance,
+                    score=scores[stance],
+                    scores=scores,
+                    kind=self.model.config.kinds[max(range(len(kind)), key=kind.__getitem__)],
+                    via=find_relay(sentence, speaker.canonical),
+                )
+            )
+        return statements

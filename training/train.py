@@ -1,0 +1,95 @@
+"""Train a stance model: `python -m training.train [--config FILE.json] [--field value ...]`.
+
+Reads the corpus (validated first; bad records fail with file, line and reason), trains with
+per-epoch atomic checkpoints (`--resume` continues), picks the best epoch on dev, calibrates,
+evaluates on every held-out set, and writes a self-describing model folder atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shlex
+import sys
+import time
+from typing import Any
+
+from stance.io import atomic_directory
+from stance.records import RecordError
+from training.arguments import TrainingArguments, parse_arguments
+
+logger = logging.getLogger("training.train")
+
+
+def load_training_data(args: TrainingArguments) -> tuple[Any, Any, list[str]]:
+    """Datasets for train and dev, and a description of every source used."""
+    import datasets
+
+    from stance.records import load_records
+    from training.adapters import extra_training_records
+    from training.data import records_to_dataset
+
+    train_records = load_records(*args.train_files)
+    dev_records = load_records(*args.dev_files)
+    used = [f"{path} ({n} articles)" for path, n in _counts(args.train_files)]
+    extra = []
+    for name in args.extra_sets:
+        records = extra_training_records(name, args.extra_limit, args.seed)
+        extra.extend(records)
+        used.append(f"{name} ({len(records)} records, adapter in training/adapters.py)")
+    train = records_to_dataset(train_records + extra, args.context_size)
+    dev = records_to_dataset(dev_records, args.context_size)
+    datasets.disable_progress_bars()
+    return train, dev, used
+
+
+def _counts(paths: list[str]) -> list[tuple[str, int]]:
+    from stance.records import load_records
+
+    return [(path, len(load_records(path))) for path in paths]
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_arguments(argv, description=__doc__.splitlines()[0])
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    import transformers
+
+    transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    from training.evaluate import evaluate_sets
+    from training.model_card import write_model_card
+    from training.trainer import Trainer, build_model, seed_everything, threads_note
+
+    try:
+        train, dev, used = load_training_data(args)
+    except (RecordError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    seed_everything(args.seed)
+    model, tokenizer = build_model(args)
+    trainer = Trainer(args, model, tokenizer, train, dev)
+    logger.info("training on %d sentences (%s), dev %d; device %s; %s", len(train), "; ".join(used), len(dev), trainer.device, threads_note())
+    started = time.perf_counter()
+    state = trainer.train()
+    elapsed = time.perf_counter() - started
+    command = "python -m training.train " + " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    from stance.classifier import Classifier
+
+    classifier = Classifier(trainer.model, tokenizer, device=trainer.device)
+    results = evaluate_sets(classifier, args.eval_files, train_files=args.train_files, context_size=args.context_size)
+    metrics = {
+        "training": {"best_epoch": state.best_epoch, "history": state.history, "seconds": round(elapsed, 1),
+                     "device": trainer.device, "temperature": trainer.model.config.temperature},
+        "evaluation": results,
+        "arguments": args.to_dict(),
+    }
+    with atomic_directory(args.output_dir) as folder:
+        trainer.save_model(folder)
+        (folder / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        write_model_card(folder / "README.md", args, metrics, used, command)
+    logger.info("wrote %s", args.output_dir)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,232 @@
+"""The training loop: seeded, resumable from atomic checkpoints, best epoch picked on dev."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from stance.io import atomic_directory
+from stance.model import ModelConfig, StanceModel, load_pretrained_encoder, resolve_base_model, word_embeddings_hash
+from training.arguments import TrainingArguments
+from training.pairs import batches, encode_rows, fit_temperature, pair_metrics, predict_rows
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainerState:
+    epoch: int = 0
+    step_in_epoch: int = 0
+    global_step: int = 0
+    best_score: float = -1.0
+    best_epoch: int = -1
+    history: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def resolve_training_device(device: str) -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"--device {device} was asked for but CUDA is not available; use --device cpu or auto")
+    return device
+
+
+def build_model(args: TrainingArguments) -> tuple[StanceModel, Any]:
+    """A fresh model on the pretrained base encoder, and the base tokenizer."""
+    from transformers import AutoTokenizer
+
+    encoder = load_pretrained_encoder(args.base_model)
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base_model(args.base_model), use_fast=True)
+    if not getattr(tokenizer, "is_fast", False):
+        raise ValueError(f"base model {args.base_model!r} has no fast tokenizer; stance needs character offsets")
+    config = ModelConfig(
+        base_model=args.base_model,
+        encoder_config=encoder.config.to_dict(),
+        max_length=args.max_length,
+        context_size=args.context_size,
+    )
+    model = StanceModel(config, encoder)
+    if args.freeze_embeddings:
+        embeddings = model.encoder.get_input_embeddings().weight
+        embeddings.requires_grad_(False)
+        config.frozen_word_embeddings = word_embeddings_hash(embeddings)
+    return model, tokenizer
+
+
+class Trainer:
+    """Trains a :class:`StanceModel` on dataset rows from :mod:`training.data`."""
+
+    def __init__(self, args: TrainingArguments, model: StanceModel, tokenizer: Any, train: Any, dev: Any) -> None:
+        self.args = args
+        self.device = resolve_training_device(args.device)
+        if self.device == "cpu" and args.threads:
+            torch.set_num_threads(args.threads)
+        self.model = model.to(self.device)
+        self.tokenizer = tokenizer
+        self.train_data, self.dev_data = train, dev
+        heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
+        encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
+        self.optimizer = torch.optim.AdamW(
+            [{"params": encoder, "lr": args.learning_rate}, {"params": heads, "lr": args.head_learning_rate}],
+            weight_decay=args.weight_decay,
+        )
+        from transformers import get_linear_schedule_with_warmup
+
+        self.steps_per_epoch = max(1, -(-len(train) // args.batch_size))
+        total = args.max_steps or self.steps_per_epoch * args.epochs
+        self.scheduler = get_linear_schedule_with_warmup(self.optimizer, int(args.warmup_ratio * total), total)
+        self.state = TrainerState()
+        self.best_state: dict[str, torch.Tensor] | None = None
+        self.amp_dtype = torch.bfloat16 if self.device.startswith("cuda") and torch.cuda.is_bf16_supported() else torch.float16
+        self.scaler = torch.amp.GradScaler("cuda", enabled=self._amp and self.amp_dtype == torch.float16)
+        weights = torch.tensor([args.none_weight, 1.0, 1.0, 1.0], device=self.device)
+        self.relation_loss = torch.nn.CrossEntropyLoss(weight=weights, ignore_index=-100)
+        self.kind_loss = torch.nn.CrossEntropyLoss(ignore_index=-100)
+
+    @property
+    def _amp(self) -> bool:
+        return self.args.mixed_precision and self.device.startswith("cuda")
+
+    def _epoch_order(self, epoch: int) -> list[int]:
+        generator = torch.Generator().manual_seed(self.args.seed * 1000 + epoch)
+        return torch.randperm(len(self.train_data), generator=generator).tolist()
+
+    def train(self) -> TrainerState:
+        args = self.args
+        if args.resume and (args.checkpoint_path / "trainer_state.json").exists():
+            self.load_checkpoint(args.checkpoint_path)
+            logger.info("resumed from %s at epoch %d step %d", args.checkpoint_path, self.state.epoch, self.state.step_in_epoch)
+        from tqdm.auto import tqdm
+
+        while self.state.epoch < args.epochs:
+            epoch = self.state.epoch
+            order = self._epoch_order(epoch)
+            all_batches = list(batches(range(len(order)), order, args.batch_size))
+            started = time.perf_counter()
+            self.model.train()
+            bar = tqdm(total=len(all_batches), initial=self.state.step_in_epoch, desc=f"epoch {epoch + 1}/{args.epochs}", disable=not args.progress)
+            running = 0.0
+            for step in range(self.state.step_in_epoch, len(all_batches)):
+                if args.max_steps and self.state.global_step >= args.max_steps:
+                    break
+                rows = [self.train_data[i] for i in all_batches[step]]
+                loss = self._step(rows)
+                running += loss
+                self.state.step_in_epoch = step + 1
+                self.state.global_step += 1
+                bar.update(1)
+                bar.set_postfix(loss=f"{loss:.3f}")
+                if args.save_steps and self.state.global_step % args.save_steps == 0:
+                    self.state.seconds += time.perf_counter() - started
+                    started = time.perf_counter()
+                    self.save_checkpoint(args.checkpoint_path)
+            bar.close()
+            self.state.seconds += time.perf_counter() - started
+            metrics = self.evaluate_dev()
+            metrics.update(epoch=epoch + 1, train_loss=running / max(1, len(all_batches)), seconds=round(self.state.seconds, 1))
+            self.state.history.append(metrics)
+            logger.info("epoch %d: %s", epoch + 1, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}))
+            score = (metrics["relation_f1"] + metrics["stance_macro_f1"]) / 2
+            if score > self.state.best_score:
+                self.state.best_score, self.state.best_epoch = score, epoch + 1
+                self.best_state = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+            self.state.epoch, self.state.step_in_epoch = epoch + 1, 0
+            self.save_checkpoint(args.checkpoint_path)
+            if args.max_steps and self.state.global_step >= args.max_steps:
+                break
+        if self.best_state is not None:
+            self.model.load_state_dict(self.best_state)
+        dev = predict_rows(self.model, self.tokenizer, self.dev_data, device=self.device)
+        self.model.config.temperature = fit_temperature(dev.logits, dev.labels)
+        logger.info("best epoch %d; calibrated temperature %.3f", self.state.best_epoch, self.model.config.temperature)
+        return self.state
+
+    def _step(self, rows: list[dict[str, Any]]) -> float:
+        encoded = encode_rows(self.tokenizer, rows, self.args.max_length, self.device)
+        with torch.autocast(device_type="cuda", dtype=self.amp_dtype, enabled=self._amp):
+            relation, kind = self.model(**encoded)
+            loss = self.relation_loss(relation.float(), encoded["pair_labels"])
+            if (encoded["pair_kinds"] >= 0).any():
+                loss = loss + self.args.kind_weight * self.kind_loss(kind.float(), encoded["pair_kinds"])
+        self.optimizer.zero_grad(set_to_none=True)
+        self.scaler.scale(loss).backward()
+        self.scaler.unscale_(self.optimizer)
+        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 1.0)
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
+        self.scheduler.step()
+        return float(loss.detach())
+
+    def evaluate_dev(self) -> dict[str, Any]:
+        dev = predict_rows(self.model, self.tokenizer, self.dev_data, device=self.device)
+        self.model.train()
+        metrics: dict[str, Any] = pair_metrics(dev.logits, dev.labels)
+        known = dev.kinds >= 0
+        metrics["kind_accuracy"] = float((dev.kind_logits[known].argmax(-1) == dev.kinds[known]).float().mean()) if known.any() else 0.0
+        return metrics
+
+    def save_checkpoint(self, path: Path) -> None:
+        """Everything needed to continue exactly: weights (safetensors), optimizer, scheduler, RNG, state."""
+        from safetensors.torch import save_file
+
+        with atomic_directory(path) as folder:
+            save_file({k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}, str(folder / "model.safetensors"))
+            if self.best_state is not None:
+                save_file({k: v.contiguous() for k, v in self.best_state.items()}, str(folder / "best.safetensors"))
+            torch.save(
+                {
+                    "optimizer": self.optimizer.state_dict(),
+                    "scheduler": self.scheduler.state_dict(),
+                    "scaler": self.scaler.state_dict(),
+                    "torch_rng": torch.get_rng_state(),
+                    "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+                    "numpy_rng": [np.random.get_state()[1].tolist(), int(np.random.get_state()[2])],
+                    "python_rng": random.getstate()[1],
+                },
+                folder / "optimizer.pt",
+            )
+            (folder / "trainer_state.json").write_text(json.dumps(self.state.__dict__, indent=2), encoding="utf-8")
+            (folder / "model_config.json").write_text(self.model.config.to_json(), encoding="utf-8")
+
+    def load_checkpoint(self, path: Path) -> None:
+        from safetensors.torch import load_file
+
+        self.model.load_state_dict({k: v.to(self.device) for k, v in load_file(str(path / "model.safetensors")).items()})
+        if (path / "best.safetensors").exists():
+            self.best_state = load_file(str(path / "best.safetensors"))
+        extra = torch.load(path / "optimizer.pt", weights_only=True, map_location="cpu")
+        self.optimizer.load_state_dict(extra["optimizer"])
+        self.scheduler.load_state_dict(extra["scheduler"])
+        self.scaler.load_state_dict(extra["scaler"])
+        torch.set_rng_state(extra["torch_rng"])
+        if extra["cuda_rng"] and torch.cuda.is_available():
+            torch.cuda.set_rng_state_all(extra["cuda_rng"])
+        np.random.set_state(("MT19937", np.array(extra["numpy_rng"][0], dtype=np.uint32), extra["numpy_rng"][1], 0, 0.0))
+        random.setstate((3, tuple(extra["python_rng"]), None))
+        self.state = TrainerState(**json.loads((path / "trainer_state.json").read_text(encoding="utf-8")))
+        self.model.config.temperature = ModelConfig.from_file(path / "model_config.json").temperature
+
+    def save_model(self, folder: Path) -> None:
+        """Write weights, config and tokenizer into ``folder`` (inside the caller's atomic block)."""
+        self.model.save(folder)
+        self.tokenizer.save_pretrained(str(folder))
+
+
+def threads_note() -> str:
+    return f"torch threads {torch.get_num_threads()}, cpu count {os.cpu_count()}"

@@ -231,7 +231,7 @@ class Classifier:
         statements = []
         for confidence, p in best.values():
             relation, kind = result[p]
-            if not forced and relation[none] >= max(relation[k] for k in range(len(labels)) if k != none):
+            if not forced and relation[none] >= self.model.config.relation_threshold:
                 continue
             stance_probs = {label: relation[k] for k, label in enumerate(labels) if k != none}
             total = sum(stance_probs.values()) or 1.0

@@ -37,9 +37,14 @@ _ORG_WORDS = frozenset(
     Senate Office Department Service Services Federation League Industries Motors Telecom Petroleos Trust
     Network Coalition Brigade Brigades Militia Council Board Cabinet Secretariat Programme Program""".split()
 )
+_TITLE_TAILS = frozenset(
+    "State Defence Defense Foreign Affairs Commerce Trade Finance Treasury Energy Interior Justice Health "
+    "Agriculture Economy Staff Commons Security Home Environment".split()
+)
 _PARTICLES = r"(?:de|da|del|dos|van|von|bin|ibn|al|el|la|le|der|den|di|du)"
 _CAP = r"[A-Z][\w’'\-]*[\w]"
 _NAME = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLES}\s+|{_PARTICLES}-)?{_CAP})*")
+_ABBREVIATED_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Col|Lt|Capt|Adm|Prof|Amb)\.\s+$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|the latter|the former)\b")
 _DESCRIPTION = re.compile(
@@ -98,7 +103,7 @@ def _demonym(entry: Entry) -> str:
     return entry.canonical
 
 
-def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, bool]]:
     """Capitalised word runs outside ``taken``, without leading titles or stop words or a trailing 's."""
     g = gazetteer()
     runs = []
@@ -111,7 +116,16 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             elif groups[-1]:
                 groups.append([])
         for group in groups:
-            while group and (text[group[0][0] : group[0][1]] in _STOP or text[group[0][0] : group[0][1]] in g.titles):
+            words_text = [text[a:b] for a, b in group]
+            heads = [k for k, w in enumerate(words_text) if w in g.titles]
+            titled = bool(heads) and heads[-1] < len(group) - 1
+            if titled:
+                del group[: heads[-1] + 1]
+            while group and (
+                text[group[0][0] : group[0][1]] in _STOP
+                or text[group[0][0] : group[0][1]] in g.titles
+                or (len(group) > 2 and text[group[0][0] : group[0][1]] in _TITLE_TAILS)
+            ):
                 group.pop(0)
             while group and text[group[-1][0] : group[-1][1]] in g.titles:
                 group.pop()
@@ -121,8 +135,9 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             possessive = re.search(r"['’]s?$", text[s:e])
             if possessive:
                 e -= len(possessive.group(0))
+            titled = titled or bool(_ABBREVIATED_TITLE.search(text, max(0, s - 8), s))
             if e > s:
-                runs.append((s, e, text[s:e]))
+                runs.append((s, e, text[s:e], titled))
     return runs
 
 
@@ -135,14 +150,14 @@ def _sentence_mentions(text: str, start: int, end: int) -> list[Mention]:
         start = dateline.end()
     mentions = _gazetteer_mentions(text, start, end)
     taken = [(m.start, m.end) for m in mentions]
-    for s, e, surface in _capitalised(text, start, end, taken):
+    for s, e, surface, titled in _capitalised(text, start, end, taken):
         words = surface.split()
         if len(words) == 1 and s == start and surface in _STOP:
             continue
         if any(w.strip("’'s") in _ORG_WORDS for w in words):
             canonical = re.sub(r"^the\s+", "", surface)
             mentions.append(Mention(s, e, canonical, None, "organisation"))
-        elif len(words) >= 2:
+        elif len(words) >= 2 or titled:
             mentions.append(Mention(s, e, surface, None, "person"))
         elif _ACRONYM.match(surface):
             mentions.append(Mention(s, e, surface, None, "organisation"))
@@ -170,7 +185,8 @@ def _person_country(text: str, sentence_start: int, mention: Mention, mentions: 
     for other in reversed(mentions):
         if other.end <= mention.start and mention.start - other.end <= 40 and other.country:
             between = text[other.end : mention.start]
-            if "," not in between and "." not in between.replace("Gen.", ""):
+            words = re.findall(r"[A-Za-z]+", between)
+            if all(w[0].islower() or w in gazetteer().titles or w in _TITLE_TAILS or w == "s" for w in words) and not re.search(r"[,;:]", between):
                 return other.country
     return None
 
@@ -196,6 +212,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 best = other
         return best
 
+    known = set(full_names)
     resolved: list[list[Mention]] = []
     last_person: Mention | None = None
     last_group: Mention | None = None
@@ -204,7 +221,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
         for m in mentions:
             if m.type in ("person", "single"):
                 name = fullest(m.canonical)
-                if m.type == "single" and name == m.canonical:
+                if m.type == "single" and name not in known:
                     continue  # a lone capitalised word that names nobody we know
                 country = countries.get(name) or countries.get(m.canonical)
                 m = replace(m, canonical=name, country=country, type="person")
@@ -217,7 +234,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
             out.append(m)
             if m.type == "person":
                 last_person = m
-            elif m.type in ("state", "organisation", "institution", "group", "company", "capital"):
+            elif m.type in ("state", "organisation", "institution", "group", "company"):
                 last_group = m
         resolved.append(out)
     return resolved

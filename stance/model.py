@@ -55,6 +55,7 @@ class ModelConfig:
     max_length: int = 256
     context_size: int = 4
     temperature: float = 1.0
+    relation_threshold: float = 0.5  # a pair is a relation when P(none) is below this (tuned on dev)
     frozen_word_embeddings: str | None = None  # sha256 of the base model's tensor when not stored
     versions: dict[str, str] = field(default_factory=dict)
     model_type: str = "stance"

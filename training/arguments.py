@@ -87,6 +87,8 @@ def parse_arguments(argv: list[str] | None = None, description: str = "") -> Tra
             parser.error(f"--config {parsed.config}: unknown fields {sorted(unknown)}")
     for f in dataclasses.fields(TrainingArguments):
         value = getattr(parsed, f.name)
+        if isinstance(value, list):
+            value = [item for item in value if item]
         if value is not None:
             values[f.name] = value
     args = TrainingArguments(**values)

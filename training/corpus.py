@@ -94,7 +94,7 @@ def _portable(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "source": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else record["source"]}
 
 
-def compile_corpus(corpus_dir: Path = CORPUS_DIR, data_dir: Path = DATA_DIR) -> dict[str, int]:
+def compile_corpus(corpus_dir: Path = CORPUS_DIR, data_dir: Path = DATA_DIR, seed_output: Path = SEED_OUTPUT) -> dict[str, int]:
     """Compile every source, split by article, write the splits, the seed and the test hash."""
     files = article_files([corpus_dir])
     records = [_portable(parse_article(path)) for path in files]
@@ -113,7 +113,7 @@ def compile_corpus(corpus_dir: Path = CORPUS_DIR, data_dir: Path = DATA_DIR) -> 
         if name == "test":
             with atomic_file(data_dir / "test.sha256") as handle:
                 handle.write(f"{digest}  test.jsonl\n")
-    write_jsonl(SEED_OUTPUT, [_portable(parse_article(SEED_SOURCE))])
+    write_jsonl(seed_output, [_portable(parse_article(SEED_SOURCE))])
     return counts
 
 

@@ -92,4 +92,22 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
 
     with torch.enable_grad():
         optimizer.step(closure)
-    return float(log_t.exp().clamp(0.05, 20.0))
+    return float(log_t.detach().exp().clamp(0.05, 20.0))
+
+
+def fit_relation_threshold(logits: torch.Tensor, labels: torch.Tensor, temperature: float) -> float:
+    """The P(none) cut-off that maximises pair-level relation F1 (pair found and stance right) on dev."""
+    keep = labels >= 0
+    probs = torch.softmax(logits[keep] / temperature, dim=-1)
+    labels = labels[keep]
+    stance = probs[:, 1:].argmax(-1) + 1
+    gold = int((labels > 0).sum())
+    best, best_f1 = 0.5, -1.0
+    for threshold in torch.linspace(0.2, 0.9, 29).tolist():
+        found = probs[:, 0] < threshold
+        tp = int((found & (stance == labels) & (labels > 0)).sum())
+        precision, recall = tp / max(int(found.sum()), 1), tp / max(gold, 1)
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        if f1 > best_f1:
+            best, best_f1 = threshold, f1
+    return round(best, 3)

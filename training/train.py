@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     results = evaluate_sets(classifier, args.eval_files, train_files=args.train_files, context_size=args.context_size)
     metrics = {
         "training": {"best_epoch": state.best_epoch, "history": state.history, "seconds": round(elapsed, 1),
-                     "device": trainer.device, "temperature": trainer.model.config.temperature},
+                     "device": trainer.device, "temperature": trainer.model.config.temperature,
+                     "relation_threshold": trainer.model.config.relation_threshold},
         "evaluation": results,
         "arguments": args.to_dict(),
     }

@@ -17,7 +17,7 @@ import torch
 from stance.io import atomic_directory
 from stance.model import ModelConfig, StanceModel, load_pretrained_encoder, resolve_base_model, word_embeddings_hash
 from training.arguments import TrainingArguments
-from training.pairs import batches, encode_rows, fit_temperature, pair_metrics, predict_rows
+from training.pairs import batches, encode_rows, fit_relation_threshold, fit_temperature, pair_metrics, predict_rows
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ class TrainerState:
     global_step: int = 0
     best_score: float = -1.0
     best_epoch: int = -1
+    epoch_loss: float = 0.0
     history: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -121,13 +122,14 @@ class Trainer:
             started = time.perf_counter()
             self.model.train()
             bar = tqdm(total=len(all_batches), initial=self.state.step_in_epoch, desc=f"epoch {epoch + 1}/{args.epochs}", disable=not args.progress)
-            running = 0.0
+            if self.state.step_in_epoch == 0:
+                self.state.epoch_loss = 0.0
             for step in range(self.state.step_in_epoch, len(all_batches)):
                 if args.max_steps and self.state.global_step >= args.max_steps:
                     break
                 rows = [self.train_data[i] for i in all_batches[step]]
                 loss = self._step(rows)
-                running += loss
+                self.state.epoch_loss += loss
                 self.state.step_in_epoch = step + 1
                 self.state.global_step += 1
                 bar.update(1)
@@ -139,7 +141,7 @@ class Trainer:
             bar.close()
             self.state.seconds += time.perf_counter() - started
             metrics = self.evaluate_dev()
-            metrics.update(epoch=epoch + 1, train_loss=running / max(1, len(all_batches)), seconds=round(self.state.seconds, 1))
+            metrics.update(epoch=epoch + 1, train_loss=self.state.epoch_loss / max(1, len(all_batches)), seconds=round(self.state.seconds, 1))
             self.state.history.append(metrics)
             logger.info("epoch %d: %s", epoch + 1, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}))
             score = (metrics["relation_f1"] + metrics["stance_macro_f1"]) / 2
@@ -154,7 +156,11 @@ class Trainer:
             self.model.load_state_dict(self.best_state)
         dev = predict_rows(self.model, self.tokenizer, self.dev_data, device=self.device)
         self.model.config.temperature = fit_temperature(dev.logits, dev.labels)
-        logger.info("best epoch %d; calibrated temperature %.3f", self.state.best_epoch, self.model.config.temperature)
+        self.model.config.relation_threshold = fit_relation_threshold(dev.logits, dev.labels, self.model.config.temperature)
+        logger.info(
+            "best epoch %d; calibrated temperature %.3f; relation threshold %.3f",
+            self.state.best_epoch, self.model.config.temperature, self.model.config.relation_threshold,
+        )
         return self.state
 
     def _step(self, rows: list[dict[str, Any]]) -> float:

@@ -1,0 +1,58 @@
+"""Actor mentions and their resolution, on real-news phrasing."""
+
+from stance.mentions import find_mentions
+from stance.segment import segment
+
+
+def mentions(text):
+    return [[(m.text(text), m.canonical, m.country) for m in ms] for ms in find_mentions(text, segment(text).sentences)]
+
+
+def test_short_forms_resolve_to_the_fullest_name():
+    text = "China's defence minister Li Shangfu met Vladimir Putin. Shangfu praised Putin. Li left."
+    result = mentions(text)
+    assert ("Li Shangfu", "Li Shangfu", "CHN") in result[0]
+    assert ("Shangfu", "Li Shangfu", "CHN") in result[1] and ("Putin", "Vladimir Putin", None) in result[1]
+    assert ("Li", "Li Shangfu", "CHN") in result[2]
+
+
+def test_pronouns_resolve_to_the_last_person():
+    text = "Foreign Minister Amina Odhiambo met envoys. She said Kenya was ready."
+    assert ("She", "Amina Odhiambo", None) in mentions(text)[1]
+
+
+def test_capitals_and_institutions_as_metonyms():
+    text = "Washington and the Kremlin traded barbs while Downing Street stayed silent. Beijing's Foreign Ministry objected."
+    result = mentions(text)
+    assert ("Washington", "United States", "USA") in result[0]
+    assert ("Kremlin", "Russia", "RUS") in result[0]
+    assert ("Downing Street", "United Kingdom", "GBR") in result[0]
+    assert result[1][0][2] == "CHN" and result[1][0][0] == "Beijing's Foreign Ministry"
+
+
+def test_abbreviations_and_titles():
+    text = "U.S. Secretary of State Mark Ellison met Mr. Tanaka. Tanaka said the U.N. would help."
+    result = mentions(text)
+    assert ("U.S.", "United States", "USA") in result[0]
+    assert ("Mark Ellison", "Mark Ellison", "USA") in result[0]
+    assert ("Tanaka", "Tanaka", None) in result[0] and ("Tanaka", "Tanaka", None) in result[1]
+    assert ("U.N.", "United Nations", None) in result[1]
+
+
+def test_government_of_a_state_maps_to_the_state():
+    text = "The Chinese government rejected the report. Ukrainian forces advanced."
+    result = mentions(text)
+    assert ("Chinese government", "China", "CHN") in result[0]
+    assert ("Ukrainian forces", "Ukrainian forces", "UKR") in result[1]
+
+
+def test_dateline_is_not_an_actor():
+    text = "NAIROBI, March 11 (Reuters) - Kenya accused Somalia."
+    assert [m[0] for m in mentions(text)[0]] == ["Kenya", "Somalia"]
+
+
+def test_it_only_before_a_reporting_verb():
+    text = "NATO met in Brussels. It said the alliance was united. It was raining."
+    result = mentions(text)
+    assert ("It", "NATO", None) in result[1]
+    assert result[2] == []

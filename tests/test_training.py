@@ -1,0 +1,96 @@
+"""The training job on a tiny random BERT: writes a loadable folder, resumes, rejects bad data early."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from stance.classifier import Classifier
+from tests.conftest import ROOT, train_args
+from training.train import main
+
+
+def test_one_step_training_writes_a_self_describing_folder(tiny_model):
+    names = {p.name for p in tiny_model.iterdir()}
+    assert {"config.json", "model.safetensors", "tokenizer.json", "README.md", "metrics.json"} <= names
+    assert not any(name.endswith((".bin", ".pt", ".pth")) for name in names)
+    config = json.loads((tiny_model / "config.json").read_text())
+    assert config["relation_labels"] == ["none", "cooperative", "adversarial", "neutral"]
+    assert config["kinds"] == ["quote", "reported", "action"]
+    metrics = json.loads((tiny_model / "metrics.json").read_text())
+    assert metrics["training"]["best_epoch"] == 1
+    card = (tiny_model / "README.md").read_text()
+    assert "python -m training.train" in card and "Held-out metrics" in card and "Limitations" in card
+    assert Classifier.from_pretrained(tiny_model, device="cpu").classify("Japan praised India.") is not None
+
+
+def test_bad_training_data_fails_with_file_line_and_reason_before_training(tmp_path, tiny_base, tiny_jsonl, capsys):
+    bad = tmp_path / "bad.jsonl"
+    lines = tiny_jsonl.read_text().splitlines()
+    record = json.loads(lines[1])
+    record["relations"][0]["stance"] = "friendly"
+    bad.write_text(lines[0] + "\n" + json.dumps(record) + "\n")
+    output = tmp_path / "never"
+    assert main(train_args(tiny_base, bad, output)) == 2
+    assert f"{bad}:2: relation 0: unknown stance 'friendly'" in capsys.readouterr().err
+    assert not output.exists()
+
+
+def test_frozen_embeddings_are_not_stored_and_come_back(tmp_path, tiny_base, tiny_jsonl):
+    output = tmp_path / "frozen"
+    assert main(train_args(tiny_base, tiny_jsonl, output, **{"--freeze-embeddings": "true", "--eval-files": ""})) == 0
+    from safetensors import safe_open
+
+    with safe_open(str(output / "model.safetensors"), framework="pt") as handle:
+        keys = list(handle.keys())
+        assert all(handle.get_tensor(k).dtype.is_floating_point is False or str(handle.get_tensor(k).dtype) == "torch.float16" for k in keys)
+    assert not any(k.endswith("word_embeddings.weight") for k in keys)
+    assert Classifier.from_pretrained(output, device="cpu").classify("Japan praised India.") is not None
+
+
+def _run(args, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "training.train", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+
+
+def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, tiny_base, tiny_jsonl):
+    common = {"--epochs": "3", "--save-steps": "1", "--eval-files": ""}
+    straight = tmp_path / "straight"
+    assert main(train_args(tiny_base, tiny_jsonl, straight, **common)) == 0
+
+    killed = tmp_path / "killed"
+    checkpoint = tmp_path / "killed.checkpoint"
+    process = _run(train_args(tiny_base, tiny_jsonl, killed, **common))
+    deadline = time.time() + 120
+    while time.time() < deadline and process.poll() is None:
+        state = checkpoint / "trainer_state.json"
+        if state.exists() and json.loads(state.read_text())["global_step"] >= 2:
+            os.kill(process.pid, signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    process.wait()
+    if process.returncode == 0:
+        pytest.skip("the run finished before it could be killed")
+    assert not killed.exists()
+    assert main(train_args(tiny_base, tiny_jsonl, killed, **{**common, "--resume": "true"})) == 0
+    first = json.loads((straight / "metrics.json").read_text())["training"]["history"]
+    second = json.loads((killed / "metrics.json").read_text())["training"]["history"]
+    strip = lambda h: [{k: v for k, v in e.items() if k != "seconds"} for e in h]  # noqa: E731
+    assert strip(first) == strip(second)
+
+
+def test_configuration_from_json_file_and_flags(tmp_path):
+    from training.arguments import parse_arguments
+
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"epochs": 2, "learning_rate": 1e-4}))
+    args = parse_arguments(["--config", str(config), "--epochs", "5", "--device", "cpu"])
+    assert (args.epochs, args.learning_rate, args.device) == (5, 1e-4, "cpu")
+    config.write_text(json.dumps({"epochz": 2}))
+    with pytest.raises(SystemExit):
+        parse_arguments(["--config", str(config)])
+    with pytest.raises(SystemExit):
+        parse_arguments(["--device", "tpu"])

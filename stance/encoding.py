@@ -14,6 +14,7 @@ from typing import Any
 from stance.mentions import Mention
 
 CONTEXT_SEPARATOR = " ; "
+MAX_CONTEXT = 8  # context ranks above this share one embedding
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def candidate_pairs(candidates: Sequence[Candidate]) -> list[tuple[int, int]]:
 
 
 def sentence_inputs(
-    sentences: Sequence[tuple[int, int]], mentions: Sequence[Sequence[Mention]], context_size: int = 4
+    sentences: Sequence[tuple[int, int]], mentions: Sequence[Sequence[Mention]], context_size: int = 6
 ) -> list[SentenceInput]:
     """Candidates for every sentence: its own mentions, then up to ``context_size`` nearby actors it lacks.
 
@@ -74,14 +75,14 @@ def sentence_inputs(
 
 
 def encode(
-    tokenizer: Any, texts: Sequence[str], inputs: Sequence[SentenceInput], max_length: int = 256
+    tokenizer: Any, texts: Sequence[str], inputs: Sequence[SentenceInput], max_length: int = 256, max_context: int = MAX_CONTEXT
 ) -> dict[str, Any]:
     """Tokenise a batch of sentences (one pass each) and index every candidate's tokens.
 
     ``texts[i]`` is the article that ``inputs[i]`` (a sentence of it) indexes into.
 
     Returns tensors: ``input_ids``, ``attention_mask``, ``mention_batch`` (M,), ``mention_mask`` (M, T),
-    ``mention_context`` (M,), ``pair_speaker`` and ``pair_counterparty`` (P,) indexing mentions, and
+    ``mention_context`` (M,: 0 in the sentence, else the context actor's rank, at most ``max_context``), ``pair_speaker`` and ``pair_counterparty`` (P,) indexing mentions, and
     ``pair_labels``/``pair_kinds`` (P,) when the inputs carry labels. Candidates cut off by truncation
     get an all-zero mask and their pairs are dropped (``pair_index`` maps kept pairs back).
     """
@@ -120,6 +121,7 @@ def encode(
         offsets = batch["offset_mapping"][b].tolist()
         first = len(mention_batch)
         usable = []
+        rank = 0
         for c, candidate in enumerate(item.candidates):
             if candidate.span is not None:
                 segment_id, (s, e) = 0, (candidate.span[0] - item.start, candidate.span[1] - item.start)
@@ -132,7 +134,9 @@ def encode(
             usable.append(any(row))
             mention_batch.append(b)
             mention_rows.append(row)
-            mention_context.append(segment_id)
+            if segment_id:
+                rank += 1
+            mention_context.append(min(rank, max_context) if segment_id else 0)
         for p, (i, j) in enumerate(item.pairs):
             if not (usable[i] and usable[j]):
                 continue
@@ -178,9 +182,12 @@ def record_sentences(record: dict[str, Any]) -> list[tuple[int, int]]:
     return sorted(spans)  # type: ignore[arg-type]
 
 
-def labelled_inputs(record: dict[str, Any], context_size: int = 4) -> list[SentenceInput]:
-    """Training inputs for one annotated record: detected candidates with gold mentions merged in,
-    every candidate pair labelled (``0`` none, ``1+i`` the i-th stance, ``-100`` ignored)."""
+def labelled_inputs(record: dict[str, Any], context_size: int = 6, force_gold: bool = False) -> list[SentenceInput]:
+    """Inputs for one annotated record: detected candidates with gold mentions merged in, every
+    candidate pair labelled (``0`` none, ``1+i`` the i-th stance, ``-100`` ignored).
+
+    A gold actor outside its sentence is only a candidate when it is among the context actors, as at
+    inference; ``force_gold`` adds it anyway (to score every gold pair in evaluation)."""
     from stance.labels import KINDS, STANCES
     from stance.mentions import Mention, find_mentions
 
@@ -204,7 +211,7 @@ def labelled_inputs(record: dict[str, Any], context_size: int = 4) -> list[Sente
     for item, sentence in zip(inputs, sentences):
         relations = by_sentence.get(sentence, [])
         names = {c.canonical for c in item.candidates}
-        for relation in relations:
+        for relation in relations if force_gold else []:
             for role in ("speaker", "counterparty"):
                 if relation.get(f"{role}_span") is None and relation[role] not in names:
                     item.candidates.append(Candidate(relation[role], relation.get(f"{role}_country"), None))

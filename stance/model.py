@@ -16,6 +16,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from stance.encoding import MAX_CONTEXT
 from stance.labels import KINDS, RELATION_LABELS
 
 logger = logging.getLogger(__name__)
@@ -53,7 +54,7 @@ class ModelConfig:
     relation_labels: list[str] = field(default_factory=lambda: list(RELATION_LABELS))
     kinds: list[str] = field(default_factory=lambda: list(KINDS))
     max_length: int = 256
-    context_size: int = 4
+    context_size: int = 6
     temperature: float = 1.0
     relation_threshold: float = 0.5  # a pair is a relation when P(none) is below this (tuned on dev)
     frozen_word_embeddings: str | None = None  # sha256 of the base model's tensor when not stored
@@ -90,6 +91,24 @@ def _tensor_hash(tensor: torch.Tensor) -> str:
     return hashlib.sha256(tensor.detach().to(torch.float32).contiguous().numpy().tobytes()).hexdigest()
 
 
+def _between_mask(first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
+    """Tokens strictly between two mention masks (P, T); zero when either is outside the sentence."""
+    positions = torch.arange(first.shape[1], device=first.device, dtype=first.dtype)
+    big = first.shape[1] + 1.0
+
+    def bounds(mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        present = mask > 0
+        start = torch.where(present, positions, torch.full_like(mask, big)).min(1).values
+        end = torch.where(present, positions, torch.full_like(mask, -1.0)).max(1).values
+        return start, end
+
+    s_start, s_end = bounds(first)
+    c_start, c_end = bounds(second)
+    low = torch.minimum(s_end, c_end)
+    high = torch.maximum(s_start, c_start)
+    return ((positions > low.unsqueeze(1)) & (positions < high.unsqueeze(1))).to(first.dtype)
+
+
 class StanceModel(nn.Module):
     """Encoder + span-pair classifier over ``(none, cooperative, adversarial, neutral)`` + kind head."""
 
@@ -106,9 +125,10 @@ class StanceModel(nn.Module):
                 encoder = AutoModel.from_config(encoder_config)
         self.encoder = encoder
         hidden = int(config.encoder_config["hidden_size"])
-        self.context_embedding = nn.Embedding(2, hidden)
+        self.context_embedding = nn.Embedding(MAX_CONTEXT + 1, hidden)
         nn.init.zeros_(self.context_embedding.weight)
-        self.pair_layer = nn.Sequential(nn.Linear(4 * hidden, hidden), nn.GELU(), nn.Dropout(0.1))
+        self.pair_query = nn.Linear(2 * hidden, hidden)
+        self.pair_layer = nn.Sequential(nn.Linear(6 * hidden, hidden), nn.GELU(), nn.Dropout(0.1))
         self.relation_head = nn.Linear(hidden, len(config.relation_labels))
         self.kind_head = nn.Linear(hidden, len(config.kinds))
 
@@ -124,15 +144,31 @@ class StanceModel(nn.Module):
         token_type_ids: torch.Tensor | None = None,
         **_: Any,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Relation logits (P, 4) and kind logits (P, 3) for every candidate pair."""
+        """Relation logits (P, 4) and kind logits (P, 3) for every candidate pair.
+
+        A pair is described by its sentence (mean of tokens), both mentions (mean of their tokens, plus
+        an embedding of the context rank for actors outside the sentence), their product, the tokens
+        between the two mentions, and an attention summary of the sentence queried by the pair.
+        """
         kwargs = {"token_type_ids": token_type_ids} if token_type_ids is not None else {}
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **kwargs).last_hidden_state
-        counts = mention_mask.sum(dim=1, keepdim=True).clamp(min=1.0)
-        mentions = torch.einsum("mt,mtd->md", mention_mask.to(hidden.dtype), hidden[mention_batch]) / counts.to(hidden.dtype)
+        mask = mention_mask.to(hidden.dtype)
+        mentions = torch.einsum("mt,mtd->md", mask, hidden[mention_batch]) / mask.sum(1, keepdim=True).clamp(min=1.0)
         mentions = mentions + self.context_embedding(mention_context).to(hidden.dtype)
+        rows = mention_batch[pair_speaker]
+        tokens = hidden[rows]  # (P, T, d)
+        valid = attention_mask[rows].to(hidden.dtype)
+        if token_type_ids is not None:
+            valid = valid * (token_type_ids[rows] == 0).to(hidden.dtype)
+        sentence = (tokens * valid.unsqueeze(-1)).sum(1) / valid.sum(1, keepdim=True).clamp(min=1.0)
         speaker, counterparty = mentions[pair_speaker], mentions[pair_counterparty]
-        sentence = hidden[mention_batch[pair_speaker], 0]
-        features = self.pair_layer(torch.cat([sentence, speaker, counterparty, speaker * counterparty], dim=-1))
+        between = _between_mask(mask[pair_speaker], mask[pair_counterparty]) * valid
+        between_rep = (tokens * between.unsqueeze(-1)).sum(1) / between.sum(1, keepdim=True).clamp(min=1.0)
+        query = self.pair_query(torch.cat([speaker, counterparty], dim=-1))
+        scores = torch.einsum("pd,ptd->pt", query, tokens) / hidden.shape[-1] ** 0.5
+        scores = scores.masked_fill(valid == 0, torch.finfo(scores.dtype).min)
+        attended = torch.einsum("pt,ptd->pd", torch.softmax(scores, dim=-1), tokens)
+        features = self.pair_layer(torch.cat([sentence, speaker, counterparty, speaker * counterparty, between_rep, attended], dim=-1))
         return self.relation_head(features), self.kind_head(features)
 
     def stored_state(self) -> dict[str, torch.Tensor]:

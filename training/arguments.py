@@ -33,7 +33,7 @@ class TrainingArguments:
     none_weight: float = 0.5
     kind_weight: float = 0.5
     max_length: int = 256
-    context_size: int = 4
+    context_size: int = 6
     freeze_embeddings: bool = True
     device: str = "auto"
     threads: int = 0

@@ -138,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from training.corpus_stats import main as stats_main
 
-    return stats_main(write=args.stats_write if hasattr(args, "stats_write") else args.write)
+    return stats_main(write=args.write)
 
 
 if __name__ == "__main__":

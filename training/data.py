@@ -13,11 +13,11 @@ from stance.records import load_records
 logger = logging.getLogger(__name__)
 
 
-def _to_rows(batch: dict[str, list[Any]], context_size: int) -> dict[str, list[Any]]:
+def _to_rows(batch: dict[str, list[Any]], context_size: int, force_gold: bool) -> dict[str, list[Any]]:
     rows: dict[str, list[Any]] = {k: [] for k in ("article", "text", "start", "end", "candidates", "pairs", "labels", "kinds", "sources")}
     for record_id, text, relations in zip(batch["id"], batch["text"], batch["relations"]):
         # relation order is kept, so "sources" index the record's relations
-        for item in labelled_inputs({"text": text, "relations": relations}, context_size):
+        for item in labelled_inputs({"text": text, "relations": relations}, context_size, force_gold):
             if not item.pairs:
                 continue
             rows["article"].append(record_id)
@@ -34,8 +34,9 @@ def _to_rows(batch: dict[str, list[Any]], context_size: int) -> dict[str, list[A
     return rows
 
 
-def records_to_dataset(records: Sequence[dict[str, Any]], context_size: int = 4) -> Any:
-    """A `datasets.Dataset` with one row per sentence that has at least one candidate pair."""
+def records_to_dataset(records: Sequence[dict[str, Any]], context_size: int = 6, force_gold: bool = False) -> Any:
+    """A `datasets.Dataset` with one row per sentence that has at least one candidate pair
+    (``force_gold``: every gold pair is scored, see :func:`stance.encoding.labelled_inputs`)."""
     import datasets
 
     slim = [
@@ -52,12 +53,12 @@ def records_to_dataset(records: Sequence[dict[str, Any]], context_size: int = 4)
     ]
     dataset = datasets.Dataset.from_list(slim)
     return dataset.map(
-        _to_rows, batched=True, batch_size=16, remove_columns=dataset.column_names, fn_kwargs={"context_size": context_size},
+        _to_rows, batched=True, batch_size=16, remove_columns=dataset.column_names, fn_kwargs={"context_size": context_size, "force_gold": force_gold},
         desc="building candidate pairs", load_from_cache_file=False,
     )
 
 
-def load_dataset_files(paths: Sequence[str | Path], context_size: int = 4) -> Any:
+def load_dataset_files(paths: Sequence[str | Path], context_size: int = 6) -> Any:
     """Validate every record of ``paths`` (errors name file and line) before building the dataset."""
     return records_to_dataset(load_records(*paths), context_size)
 

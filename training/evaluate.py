@@ -147,17 +147,20 @@ def end_to_end_eval(classifier: Any, records: list[dict[str, Any]], batch_size: 
     }
 
 
-def baseline_eval(baseline: Any, dataset: Any, records: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The TF-IDF baseline on the same pairs: stance on gold pairs and pair-level relation F1."""
+def baseline_eval(baseline: Any, gold_dataset: Any, candidate_dataset: Any) -> dict[str, Any]:
+    """The TF-IDF baseline on the same pairs as the model: stance on gold pairs and pair-level relation F1."""
     from training.baseline import pair_texts
 
-    texts, labels, articles, _ = pair_texts(dataset)
+    texts, labels, _, _ = pair_texts(gold_dataset)
     log_proba = baseline.log_proba(texts, 1 + len(STANCES))
     labels_arr = np.array(labels)
     gold_mask = labels_arr > 0
-    gold = labels_arr[gold_mask] - 1
     pred = log_proba[gold_mask][:, 1:].argmax(-1)
-    report = stance_report(gold.tolist(), pred.tolist())
+    report = stance_report((labels_arr[gold_mask] - 1).tolist(), pred.tolist())
+    texts, labels, _, _ = pair_texts(candidate_dataset)
+    log_proba = baseline.log_proba(texts, 1 + len(STANCES))
+    labels_arr = np.array(labels)
+    gold_mask = labels_arr > 0
     found = log_proba.argmax(-1)
     keep = labels_arr >= 0
     tp = float(np.sum((found == labels_arr) & gold_mask & keep))
@@ -182,21 +185,22 @@ def resolve_set(spec: str) -> tuple[str, list[dict[str, Any]]]:
     return path.stem if path.parent.name != "data" else f"corpus-{path.stem}", load_records(path)
 
 
-def evaluate_records(classifier: Any, records: list[dict[str, Any]], baseline: Any = None, context_size: int = 4) -> dict[str, Any]:
+def evaluate_records(classifier: Any, records: list[dict[str, Any]], baseline: Any = None, context_size: int = 6) -> dict[str, Any]:
     from training.data import records_to_dataset
     from training.pairs import predict_rows
 
-    dataset = records_to_dataset(records, context_size)
     by_id = {str(r.get("id", i)): r for i, r in enumerate(records)}
-    pairs = predict_rows(classifier.model, classifier.tokenizer, dataset, device=classifier.device)
+    gold_pairs = predict_rows(classifier.model, classifier.tokenizer, records_to_dataset(records, context_size, force_gold=True), device=classifier.device)
+    dataset = records_to_dataset(records, context_size)
+    candidate_pairs = predict_rows(classifier.model, classifier.tokenizer, dataset, device=classifier.device)
     result = {
         "articles": len(records),
-        "stance_gold_pairs": gold_pair_eval(pairs, by_id),
+        "stance_gold_pairs": gold_pair_eval(gold_pairs, by_id),
         "relations": end_to_end_eval(classifier, records),
-        "pair_level_relation": _model_pair_level(pairs),
+        "pair_level_relation": _model_pair_level(candidate_pairs),
     }
     if baseline is not None:
-        result["baseline_tfidf"] = baseline_eval(baseline, dataset, by_id)
+        result["baseline_tfidf"] = baseline_eval(baseline, records_to_dataset(records, context_size, force_gold=True), dataset)
     return result
 
 
@@ -249,7 +253,7 @@ def dse_eval(classifier: Any, limit: int = 0) -> dict[str, Any]:
     }
 
 
-def fit_baseline(train_files: list[str], context_size: int = 4) -> Any:
+def fit_baseline(train_files: list[str], context_size: int = 6) -> Any:
     from training.baseline import TfidfBaseline, pair_texts
     from training.data import records_to_dataset
 
@@ -257,7 +261,7 @@ def fit_baseline(train_files: list[str], context_size: int = 4) -> Any:
     return TfidfBaseline().fit(texts, labels)
 
 
-def evaluate_sets(classifier: Any, specs: list[str], train_files: list[str] | None = None, context_size: int = 4) -> dict[str, Any]:
+def evaluate_sets(classifier: Any, specs: list[str], train_files: list[str] | None = None, context_size: int = 6) -> dict[str, Any]:
     """Evaluate on each set; the baseline is trained once on ``train_files`` (skipped when None)."""
     baseline = fit_baseline(train_files, context_size) if train_files else None
     results = {}

@@ -68,3 +68,21 @@ def test_real_news_phrasing(shipped_classifier):
     pairs = {(s.speaker, s.counterparty, s.stance) for s in statements}
     assert any(sp.startswith("Japan") and cp == "North Korea" and st == "adversarial" for sp, cp, st in pairs)
     assert ("Japan", "Australia", "cooperative") in pairs
+
+
+def test_readme_shows_the_real_output_on_the_seed():
+    from training.readme_tables import README, seed_table
+
+    assert seed_table() in README.read_text(encoding="utf-8")
+
+
+def test_model_folder_is_self_describing_and_small():
+    import json
+
+    from tests.conftest import SHIPPED
+
+    names = {p.name for p in SHIPPED.iterdir()}
+    assert {"config.json", "model.safetensors", "tokenizer.json", "README.md", "metrics.json"} <= names
+    assert sum(p.stat().st_size for p in SHIPPED.iterdir()) <= 25 * 1024 * 1024
+    metrics = json.loads((SHIPPED / "metrics.json").read_text())
+    assert {"corpus-test", "realnews-dev", "dse-valid"} <= set(metrics["evaluation"])

@@ -55,8 +55,7 @@ def _country_entries(names: dict[str, str]) -> dict[str, Entry]:
 
     entries: dict[str, Entry] = {}
     demonyms: dict[str, Entry] = {}
-    for country in countryinfo.all_countries():
-        info = country.info()
+    for info in sorted((c.info() for c in countryinfo.all_countries()), key=lambda i: ((i.get("ISO") or {}).get("alpha3") or "", i.get("name") or "")):
         code = (info.get("ISO") or {}).get("alpha3")
         if not code or not is_country_code(code):
             continue
@@ -64,7 +63,7 @@ def _country_entries(names: dict[str, str]) -> dict[str, Entry]:
         if not canonical or "," in canonical:
             continue
         state = Entry(canonical, code, "state")
-        for surface in {info.get("name"), canonical}:
+        for surface in dict.fromkeys([canonical, info.get("name")]):
             if surface and "," not in surface:
                 entries.setdefault(surface, state)
         capital = info.get("capital")

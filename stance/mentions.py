@@ -35,7 +35,9 @@ _ORG_WORDS = frozenset(
     Organization Forum Institute Committee Commission Court Authority Fund Association Movement Alliance
     Airlines Oil Energy Petroleum Mining Holdings Ltd Inc Forces Guard Navy Parliament Assembly Congress
     Senate Office Department Service Services Federation League Industries Motors Telecom Petroleos Trust
-    Network Coalition Brigade Brigades Militia Council Board Cabinet Secretariat Programme Program""".split()
+    Network Coalition Brigade Brigades Militia Council Board Cabinet Secretariat Programme Program Chamber
+    Conference Centre Center Tribunal Bureau Police Mission Delegation Embassy Consulate Foundation Society
+    Church Observatory Institution Directorate Review Times Post Herald Daily""".split()
 )
 _TITLE_TAILS = frozenset(
     "State Defence Defense Foreign Affairs Commerce Trade Finance Treasury Energy Interior Justice Health "
@@ -43,13 +45,18 @@ _TITLE_TAILS = frozenset(
 )
 _PARTICLES = r"(?:de|da|del|dos|van|von|bin|ibn|al|el|la|le|der|den|di|du)"
 _CAP = r"[A-Z][\w’'\-]*[\w]"
-_NAME = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLES}\s+|{_PARTICLES}-)?{_CAP})*")
+_NAME = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLES}\s+|{_PARTICLES}-|(?:of|for|on)\s+(?:the\s+)?)?{_CAP})*")
+_CONNECTORS = frozenset({"of", "for", "on", "the"})
 _ABBREVIATED_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Col|Lt|Capt|Adm|Prof|Amb)\.\s+$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 _PRONOUN = re.compile(r"\b(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|the latter|the former)\b")
 _DESCRIPTION = re.compile(
     r"\bthe (?:minister|president|premier|spokesman|spokeswoman|spokesperson|official|envoy|ambassador|"
     r"chancellor|diplomat|general|commander|senator|governor|prime minister|foreign minister|secretary)\b"
+)
+_GROUP_DESCRIPTION = re.compile(
+    r"\b[Tt]he (?:company|firm|junta|bloc|alliance|authorities|government|ministry|regime|rebels|militants|group|"
+    r"embassy|administration|military|army|organisation|organization|agency|commission|council|kingdom|republic)\b"
 )
 _GOVERNMENT = frozenset({"government", "Government", "administration", "cabinet", "Cabinet", "presidency", "leadership", "regime"})
 
@@ -109,9 +116,11 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
     runs = []
     for match in _NAME.finditer(text, start, end):
         words = [(m.start() + match.start(), m.end() + match.start()) for m in re.finditer(r"\S+", match.group(0))]
+        organisation = any(text[a:b].strip("’'s") in _ORG_WORDS for a, b in words)
         groups: list[list[tuple[int, int]]] = [[]]
         for word in words:
-            if _free(taken, *word):
+            connector = text[word[0] : word[1]] in _CONNECTORS
+            if _free(taken, *word) and not (connector and not organisation):
                 groups[-1].append(word)
             elif groups[-1]:
                 groups.append([])
@@ -121,8 +130,11 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             titled = bool(heads) and heads[-1] < len(group) - 1
             if titled:
                 del group[: heads[-1] + 1]
+            while group and text[group[-1][0] : group[-1][1]] in _CONNECTORS:
+                group.pop()
             while group and (
-                text[group[0][0] : group[0][1]] in _STOP
+                text[group[0][0] : group[0][1]] in _CONNECTORS
+                or text[group[0][0] : group[0][1]] in _STOP
                 or text[group[0][0] : group[0][1]] in g.titles
                 or (len(group) > 2 and text[group[0][0] : group[0][1]] in _TITLE_TAILS)
             ):
@@ -161,22 +173,25 @@ def _sentence_mentions(text: str, start: int, end: int) -> list[Mention]:
             mentions.append(Mention(s, e, surface, None, "person"))
         elif _ACRONYM.match(surface):
             mentions.append(Mention(s, e, surface, None, "organisation"))
+        elif _before_reporting_verb(text, e, end, within=1) or (s > start and text[s - 2 : s] not in (". ", '" ', "“ ")):
+            mentions.append(Mention(s, e, surface, None, "speaker"))
         else:
             mentions.append(Mention(s, e, surface, None, "single"))
         taken.append((s, e))
-    for pattern in (_PRONOUN, _DESCRIPTION):
+    for pattern in (_PRONOUN, _DESCRIPTION, _GROUP_DESCRIPTION):
         for match in pattern.finditer(text, start, end):
             if _free(taken, match.start(), match.end()):
                 word = match.group(0).lower()
                 if word in ("it", "they") and not _before_reporting_verb(text, match.end(), end):
                     continue
-                mentions.append(Mention(match.start(), match.end(), match.group(0), None, "pronoun"))
+                kind = "group-pronoun" if pattern is _GROUP_DESCRIPTION else "pronoun"
+                mentions.append(Mention(match.start(), match.end(), match.group(0), None, kind))
                 taken.append((match.start(), match.end()))
     return sorted(mentions, key=lambda m: m.start)
 
 
-def _before_reporting_verb(text: str, position: int, end: int) -> bool:
-    following = re.findall(r"[A-Za-z]+", text[position:end])[:3]
+def _before_reporting_verb(text: str, position: int, end: int, within: int = 3) -> bool:
+    following = re.findall(r"[A-Za-z]+", text[position:end])[:within]
     return any(word in REPORTING_VERBS for word in following)
 
 
@@ -219,18 +234,21 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
     for mentions in raw:
         out: list[Mention] = []
         for m in mentions:
-            if m.type in ("person", "single"):
+            if m.type == "speaker":
+                name = fullest(m.canonical)
+                m = replace(m, canonical=name, country=countries.get(name), type="person" if name in known else "organisation")
+            elif m.type in ("person", "single"):
                 name = fullest(m.canonical)
                 if m.type == "single" and name not in known:
                     continue  # a lone capitalised word that names nobody we know
                 country = countries.get(name) or countries.get(m.canonical)
                 m = replace(m, canonical=name, country=country, type="person")
-            elif m.type == "pronoun":
+            elif m.type in ("pronoun", "group-pronoun"):
                 word = m.canonical.lower()
-                antecedent = last_group if word in ("it", "they") else last_person
+                antecedent = last_group if word in ("it", "they") or m.type == "group-pronoun" else last_person
                 if antecedent is None:
                     continue
-                m = replace(m, canonical=antecedent.canonical, country=antecedent.country)
+                m = replace(m, canonical=antecedent.canonical, country=antecedent.country, type="pronoun")
             out.append(m)
             if m.type == "person":
                 last_person = m

@@ -17,7 +17,7 @@ import torch
 from stance.io import atomic_directory
 from stance.model import ModelConfig, StanceModel, load_pretrained_encoder, resolve_base_model, word_embeddings_hash
 from training.arguments import TrainingArguments
-from training.pairs import batches, encode_rows, fit_relation_threshold, fit_temperature, pair_metrics, predict_rows
+from training.pairs import encode_rows, fit_relation_threshold, fit_temperature, pair_metrics, predict_rows
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +81,7 @@ class Trainer:
         self.model = model.to(self.device)
         self.tokenizer = tokenizer
         self.train_data, self.dev_data = train, dev
+        self._lengths = [end - start for start, end in zip(train["start"], train["end"])]
         heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
         encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
         self.optimizer = torch.optim.AdamW(
@@ -104,9 +105,18 @@ class Trainer:
     def _amp(self) -> bool:
         return self.args.mixed_precision and self.device.startswith("cuda")
 
-    def _epoch_order(self, epoch: int) -> list[int]:
+    def _epoch_batches(self, epoch: int) -> list[list[int]]:
+        """Seeded batches of similar-length sentences (less padding), in shuffled order."""
         generator = torch.Generator().manual_seed(self.args.seed * 1000 + epoch)
-        return torch.randperm(len(self.train_data), generator=generator).tolist()
+        order = torch.randperm(len(self.train_data), generator=generator).tolist()
+        size = self.args.batch_size
+        chunk = size * 50
+        batched: list[list[int]] = []
+        for start in range(0, len(order), chunk):
+            part = sorted(order[start : start + chunk], key=self._lengths.__getitem__)
+            batched.extend(part[i : i + size] for i in range(0, len(part), size))
+        shuffle = torch.randperm(len(batched), generator=generator).tolist()
+        return [batched[i] for i in shuffle]
 
     def train(self) -> TrainerState:
         args = self.args
@@ -117,8 +127,7 @@ class Trainer:
 
         while self.state.epoch < args.epochs:
             epoch = self.state.epoch
-            order = self._epoch_order(epoch)
-            all_batches = list(batches(range(len(order)), order, args.batch_size))
+            all_batches = self._epoch_batches(epoch)
             started = time.perf_counter()
             self.model.train()
             bar = tqdm(total=len(all_batches), initial=self.state.step_in_epoch, desc=f"epoch {epoch + 1}/{args.epochs}", disable=not args.progress)
@@ -127,7 +136,7 @@ class Trainer:
             for step in range(self.state.step_in_epoch, len(all_batches)):
                 if args.max_steps and self.state.global_step >= args.max_steps:
                     break
-                rows = [self.train_data[i] for i in all_batches[step]]
+                rows = [self.train_data[int(i)] for i in all_batches[step]]
                 loss = self._step(rows)
                 self.state.epoch_loss += loss
                 self.state.step_in_epoch = step + 1

@@ -7,12 +7,14 @@ implicit reply is aimed at), so every candidate, in the sentence or not, has tok
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from stance.mentions import Mention
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 CONTEXT_SEPARATOR = " ; "
 MAX_CONTEXT = 8  # context ranks above this share one embedding
 
@@ -88,7 +90,8 @@ def encode(
     """
     import torch
 
-    sentences = [text[item.start : item.end] for text, item in zip(texts, inputs)]
+    # Lone surrogates cannot be encoded for the tokenizer; one-for-one replacement keeps offsets.
+    sentences = [_SURROGATE.sub("\ufffd", text[item.start : item.end]) for text, item in zip(texts, inputs)]
     contexts = []
     context_spans: list[list[tuple[int, int] | None]] = []
     for item in inputs:

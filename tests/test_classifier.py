@@ -134,3 +134,22 @@ def test_import_is_light():
 def test_top_level_type_errors_before_loading_a_model():
     with pytest.raises(TypeError, match="got NoneType"):
         stance.classify(None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kenya \ud800 accused Somalia.",  # lone surrogate
+        "<html><body><p>France praised <b>Germany</b>.</p></body></html>",
+        "مصر انتقدت إسرائيل. 中国批评了日本。 Japan 🇯🇵 praised India 🙏.",
+        "no sentence punctuation here just words and Kenya and Somalia",
+        "\x00\x01\ufffd\x7f binary Kenya garbage Somalia \x1b[31m",
+        '"Unclosed quote: France warned Germany. \u201cAnother one.',
+        "Word. " * 2000,
+    ],
+)
+def test_odd_input_gives_valid_offsets(tiny_classifier, text):
+    statements = tiny_classifier.classify(text)
+    for s in statements:
+        assert text[s.start : s.end] == s.text
+        assert abs(sum(s.scores.values()) - 1) < 1e-5

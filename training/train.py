@@ -44,9 +44,13 @@ def load_training_data(args: TrainingArguments) -> tuple[Any, Any, list[str]]:
 
 
 def _counts(paths: list[str]) -> list[tuple[str, int]]:
+    from pathlib import Path
+
     from stance.records import load_records
 
-    return [(path, len(load_records(path))) for path in paths]
+    root = Path(__file__).resolve().parent.parent
+    shown = [str(Path(p).resolve().relative_to(root)) if Path(p).resolve().is_relative_to(root) else p for p in paths]
+    return [(name, len(load_records(path))) for name, path in zip(shown, paths)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -100,6 +100,7 @@ class Trainer:
         weights = torch.tensor([args.none_weight, 1.0, 1.0, 1.0], device=self.device)
         self.relation_loss = torch.nn.CrossEntropyLoss(weight=weights, ignore_index=-100)
         self.kind_loss = torch.nn.CrossEntropyLoss(ignore_index=-100)
+        self.stance_loss = torch.nn.CrossEntropyLoss()
 
     @property
     def _amp(self) -> bool:
@@ -176,7 +177,12 @@ class Trainer:
         encoded = encode_rows(self.tokenizer, rows, self.args.max_length, self.device)
         with torch.autocast(device_type="cuda", dtype=self.amp_dtype, enabled=self._amp):
             relation, kind = self.model(**encoded)
-            loss = self.relation_loss(relation.float(), encoded["pair_labels"])
+            labels = encoded["pair_labels"]
+            loss = self.relation_loss(relation.float(), labels)
+            positive = labels > 0
+            if self.args.stance_weight and positive.any():
+                # stance among the three labels on gold pairs: what "stance on gold pairs" measures
+                loss = loss + self.args.stance_weight * self.stance_loss(relation[positive, 1:].float(), labels[positive] - 1)
             if (encoded["pair_kinds"] >= 0).any():
                 loss = loss + self.args.kind_weight * self.kind_loss(kind.float(), encoded["pair_kinds"])
         self.optimizer.zero_grad(set_to_none=True)

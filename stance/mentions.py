@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from stance.gazetteer import Entry, gazetteer
 
@@ -103,11 +104,17 @@ def _gazetteer_mentions(text: str, start: int, end: int) -> list[Mention]:
 
 
 def _demonym(entry: Entry) -> str:
-    g = gazetteer()
-    for surface, other in g.entries.items():
-        if other.type == "demonym" and other.canonical == entry.canonical:
-            return surface
-    return entry.canonical
+    return _demonyms().get(entry.canonical, entry.canonical)
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """Canonical country name -> its first demonym in the gazetteer (built once)."""
+    found: dict[str, str] = {}
+    for surface, other in gazetteer().entries.items():
+        if other.type == "demonym":
+            found.setdefault(other.canonical, surface)
+    return found
 
 
 def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int, str, bool]]:

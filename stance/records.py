@@ -17,7 +17,6 @@ from typing import Any
 
 from stance.labels import KINDS, STANCES, TAGS
 
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$|[\"'”’]$")
 _COUNTRY_CODE = re.compile(r"^[A-Z]{3}$")
 
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from stance.encoding import Candidate, SentenceInput, labelled_inputs
-from stance.records import load_records
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +54,6 @@ def records_to_dataset(records: Sequence[dict[str, Any]], context_size: int = 6,
         _to_rows, batched=True, batch_size=16, remove_columns=dataset.column_names, fn_kwargs={"context_size": context_size, "force_gold": force_gold},
         desc="building candidate pairs", load_from_cache_file=False,
     )
-
-
-def load_dataset_files(paths: Sequence[str | Path], context_size: int = 6) -> Any:
-    """Validate every record of ``paths`` (errors name file and line) before building the dataset."""
-    return records_to_dataset(load_records(*paths), context_size)
 
 
 def row_to_input(row: dict[str, Any]) -> SentenceInput:

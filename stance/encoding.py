@@ -190,11 +190,13 @@ def labelled_inputs(record: dict[str, Any], context_size: int = 6, force_gold: b
     candidate pair labelled (``0`` none, ``1+i`` the i-th stance, ``-100`` ignored).
 
     A gold actor outside its sentence is only a candidate when it is among the context actors, as at
-    inference; ``force_gold`` adds it anyway (to score every gold pair in evaluation)."""
+    inference; ``force_gold`` adds it anyway (to score every gold pair in evaluation). A record with
+    ``"partial": true`` (an extra set that labels some pairs only) leaves its other pairs unlabelled."""
     from stance.labels import KINDS, STANCES
     from stance.mentions import Mention, find_mentions
 
     text = record["text"]
+    partial = bool(record.get("partial"))
     sentences = record_sentences(record)
     by_sentence: dict[tuple[int, int], list[dict[str, Any]]] = {}
     relation_index = {id(relation): i for i, relation in enumerate(record.get("relations", []))}
@@ -233,7 +235,7 @@ def labelled_inputs(record: dict[str, Any], context_size: int = 6, force_gold: b
                     source = relation_index[id(relation)]
                     break
             else:
-                if (speaker.canonical, counterparty.canonical) in named:
+                if partial or (speaker.canonical, counterparty.canonical) in named:
                     label = -100
             item.labels.append(label)
             item.kinds.append(kind)

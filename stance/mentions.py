@@ -29,7 +29,9 @@ _STOP = frozenset(
     Earlier Later Last Next First Second Third New Monday Tuesday Wednesday Thursday Friday Saturday Sunday
     January February March April May June July August September October November December
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr Video According Asked Speaking
-    Officials Analysts Diplomats Sources Critics Experts Reporters Separately Under Among Between""".split()
+    Officials Analysts Diplomats Sources Critics Experts Reporters Separately Under Among Between
+    None Any All Every Neither Nor Only Even Just Once Today Yesterday Tomorrow What Which Who Why How
+    Where Whether Unless Instead Already Now Again Further Nevertheless Nonetheless Thus Meanwhile""".split()
 )
 _ORG_WORDS = frozenset(
     """Party Ministry Bank Council Company Corporation Corp Group Agency Front Army Union Organisation
@@ -163,13 +165,77 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
 _DATELINE = re.compile(r"[A-Z][A-Z.'’\- ]{1,40}(?:,[^-–—\n]{0,40}?)?\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s")
 
 
-def _sentence_mentions(text: str, start: int, end: int) -> list[Mention]:
+_HEADLINE_LOWER = frozenset("a an and as at by for from in into of on or over the to up vs with".split())
+
+
+def is_headline(text: str, start: int, end: int) -> bool:
+    """A Title Case line ("Iran Warns Its Missiles Can Hit Anywhere in Israel"): most words capitalised."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’\-]*", text[start:end]) if w not in _HEADLINE_LOWER]
+    return len(words) >= 4 and all(w[0].isupper() for w in words)
+
+
+def _known_words_only(text: str, runs: list[tuple[int, int, str, bool]], known: frozenset[str]) -> list[tuple[int, int, str, bool]]:
+    """In a headline every word is capitalised: keep only the parts of a run that name actors found elsewhere."""
+    kept = []
+    for s, e, _, titled in runs:
+        words = [(s + m.start(), s + m.end()) for m in re.finditer(r"[^\s]+", text[s:e])]
+        group: list[tuple[int, int]] = []
+        for word in [*words, None]:
+            if word is not None and text[word[0] : word[1]].strip("’'s") in known:
+                group.append(word)
+                continue
+            if group:
+                kept.append((group[0][0], group[-1][1], text[group[0][0] : group[-1][1]], titled))
+            group = []
+    return kept
+
+
+_NAME_WORD = r"(?:[A-Z][\w'’\-]*|of|and|on|for|the|de|des|du|la)"
+_DEFINITION = re.compile(rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,9}})\s+\(([A-Z][A-Za-z.&]{{1,9}})\)")
+
+
+def acronym_definitions(text: str) -> list[Mention]:
+    """Names the article spells out before their acronym, as in "General Agreement on Tariffs and Trade
+    (GATT)": one organisation mention each, named by the full name (the gazetteer's name when it knows them).
+
+    >>> [(m.text("the Organization of Petroleum Exporting Countries (OPEC) met"), m.canonical)
+    ...  for m in acronym_definitions("the Organization of Petroleum Exporting Countries (OPEC) met")]
+    [('Organization of Petroleum Exporting Countries', 'Organization of Petroleum Exporting Countries')]
+    """
+    g = gazetteer()
+    found = []
+    for match in _DEFINITION.finditer(text):
+        letters = re.sub(r"[^A-Z]", "", match.group(2))
+        words = list(re.finditer(r"\S+", match.group(1)))
+        for first in range(len(words)):
+            initials = "".join(w.group(0)[0] for w in words[first:] if w.group(0)[0].isupper())
+            if initials == letters and words[first].group(0)[0].isupper():
+                start = match.start(1) + words[first].start()
+                name = text[start : match.end(1)]
+                entry = g.lookup(match.group(2)) or g.lookup(name)
+                canonical = entry.canonical if entry and not _ACRONYM.match(entry.canonical) else name
+                found.append(Mention(start, match.end(1), canonical, entry.country if entry else None, "organisation"))
+                break
+    return found
+
+
+def _sentence_mentions(
+    text: str, start: int, end: int, headline_words: frozenset[str] | None = None, defined: list[Mention] | None = None
+) -> list[Mention]:
     dateline = _DATELINE.match(text, start, end)
     if dateline:
         start = dateline.end()
-    mentions = _gazetteer_mentions(text, start, end)
-    taken = [(m.start, m.end) for m in mentions]
-    for s, e, surface, titled in _capitalised(text, start, end, taken):
+    own = [m for m in defined or [] if start <= m.start and m.end <= end]
+    reserved = []  # each definition with its parenthesised acronym
+    for m in own:
+        acronym = re.match(r"\s+\([^)]*\)", text[m.end : end])
+        reserved.append((m.start, m.end + (acronym.end() if acronym else 0)))
+    mentions = own + [m for m in _gazetteer_mentions(text, start, end) if _free(reserved, m.start, m.end)]
+    taken = [(m.start, m.end) for m in mentions] + reserved
+    runs = _capitalised(text, start, end, taken)
+    if headline_words is not None:
+        runs = _known_words_only(text, runs, headline_words)
+    for s, e, surface, titled in runs:
         words = surface.split()
         if len(words) == 1 and s == start and surface in _STOP:
             continue
@@ -215,7 +281,27 @@ def _person_country(text: str, sentence_start: int, mention: Mention, mentions: 
 
 def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> list[list[Mention]]:
     """Candidate mentions per sentence, with people, short forms and pronouns resolved across the article."""
-    raw = [_sentence_mentions(text, s, e) for s, e in sentences]
+    headlines = [is_headline(text, s, e) for s, e in sentences]
+    defined = acronym_definitions(text)
+    acronyms = {}
+    for m in defined:
+        acronym = re.match(r"\s+\(([^)]*)\)", text[m.end :])
+        if acronym:
+            acronyms[acronym.group(1)] = m
+            entry = gazetteer().lookup(acronym.group(1))
+            if entry is not None:
+                acronyms[entry.canonical] = m
+    raw = [[] if headline else _sentence_mentions(text, s, e, defined=defined) for (s, e), headline in zip(sentences, headlines)]
+    for mentions in raw:
+        for k, m in enumerate(mentions):
+            if m.type == "organisation" and m.canonical in acronyms:
+                mentions[k] = replace(m, canonical=acronyms[m.canonical].canonical, country=acronyms[m.canonical].country)
+    known_words = frozenset(
+        word for mentions in raw for m in mentions if m.type not in ("pronoun", "group-pronoun") for word in m.text(text).split()
+    )
+    for index, headline in enumerate(headlines):
+        if headline:
+            raw[index] = _sentence_mentions(text, *sentences[index], headline_words=known_words, defined=defined)
     full_names: list[str] = []
     countries: dict[str, str | None] = {}
     for (sentence_start, _), mentions in zip(sentences, raw):

@@ -56,3 +56,26 @@ def test_it_only_before_a_reporting_verb():
     result = mentions(text)
     assert ("It", "NATO", None) in result[1]
     assert result[2] == []
+
+
+def test_acronym_defined_in_the_article_names_the_full_organisation():
+    text = (
+        "Australia's delegate to the General Agreement on Tariffs and Trade (GATT) made the appeal. "
+        "China applied to join GATT in July."
+    )
+    result = mentions(text)
+    assert ("General Agreement on Tariffs and Trade", "General Agreement on Tariffs and Trade", None) in result[0]
+    assert not any(surface == "GATT" for surface, _, _ in result[0])  # the bracketed acronym is the same actor
+    assert ("GATT", "General Agreement on Tariffs and Trade", None) in result[1]
+
+
+def test_title_case_headline_keeps_only_actors_named_in_the_story():
+    text = "Annan Urged to Play Larger Role in Iraq (AP)\n\nAP - U.N. Secretary-General Kofi Annan received some advice."
+    headline = mentions(text)[0]
+    assert ("Annan", "Kofi Annan", None) in headline
+    assert not any(surface in ("Annan Urged", "Play Larger Role") for surface, _, _ in headline)
+
+
+def test_sentence_case_line_is_not_a_headline():
+    text = "Foreign Minister Amina Odhiambo met envoys. She said Kenya was ready."
+    assert ("Amina Odhiambo", "Amina Odhiambo", None) in mentions(text)[0]

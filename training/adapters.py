@@ -1,8 +1,11 @@
 """Adapters that map public data sets in ../shared/data onto our record format (read in place, never copied).
 
 Mappings follow each set's README:
-- DSE (Park et al. 2021): p, q marked with [ ]; label 1/3 p→q positive/negative, 2/4 q→p; 0 neutral
-  (which also covers "no relation"; it becomes a neutral p→q relation for training).
+- DSE (Park et al. 2021): p, q marked with [ ]; label 1/3 p→q positive/negative, 2/4 q→p; 0 neutral.
+  For training only the polar labels are used (DSE's neutral also covers "no relation", which our
+  guide separates from neutral).
+- Extra-set records carry ``"partial": true``: they label some pairs of a sentence, so the other
+  candidate pairs are left out of the loss rather than taught as "no relation".
 - ConfliBERT-CAMEO: source→target pairs with spans; statement→neutral, cooperation→cooperative,
   conflict→adversarial. Event coding: kind is "action".
 - NewsMTSC: sentiment toward a target with no speaker; a weak proxy: the sentence's first other
@@ -57,17 +60,19 @@ def read_dse(split: str = "valid") -> list[dict[str, Any]]:
     return items
 
 
-def dse_records(split: str = "train") -> list[dict[str, Any]]:
-    """DSE as guide records (one sentence each) for training."""
+def dse_records(split: str = "train", polar_only: bool = True) -> list[dict[str, Any]]:
+    """DSE as partially labelled guide records (one sentence each) for training."""
     records = []
     for item in read_dse(split):
         text, p, q, label = item["text"], item["p_span"], item["q_span"], item["label"]
+        if polar_only and label == 0:
+            continue
         speaker, counterparty = (q, p) if label in (2, 4) else (p, q)
         stance = {0: "neutral", 1: "cooperative", 2: "cooperative", 3: "adversarial", 4: "adversarial"}[label]
         s_name, c_name = text[slice(*speaker)], text[slice(*counterparty)]
         if s_name.lower() == c_name.lower():
             continue
-        records.append({"id": item["id"], "text": text, "relations": [{
+        records.append({"id": item["id"], "text": text, "partial": True, "relations": [{
             "sentence": [0, len(text)], "speaker": s_name, "speaker_span": list(speaker), "counterparty": c_name,
             "counterparty_span": list(counterparty), "stance": stance, "kind": "reported", "tags": []}]})
     return records
@@ -94,7 +99,7 @@ def conflibert_records() -> list[dict[str, Any]]:
                     continue
                 relations.append(relation)
             if relations:
-                records.append({"id": row["id"], "text": text, "relations": relations})
+                records.append({"id": row["id"], "text": text, "partial": True, "relations": relations})
     return records
 
 
@@ -116,7 +121,7 @@ def newsmtsc_records() -> list[dict[str, Any]]:
                 relations.append({"sentence": [0, len(text)], "speaker": "(author)", "speaker_span": None, "counterparty": name,
                                   "counterparty_span": list(span), "stance": polarity[target["polarity"]], "kind": "reported", "tags": []})
             if relations and text == text.strip():
-                records.append({"id": row["primary_gid"], "text": text, "relations": relations})
+                records.append({"id": row["primary_gid"], "text": text, "partial": True, "relations": relations})
     return records
 
 

@@ -13,9 +13,9 @@ logger = logging.getLogger(__name__)
 
 def _to_rows(batch: dict[str, list[Any]], context_size: int, force_gold: bool) -> dict[str, list[Any]]:
     rows: dict[str, list[Any]] = {k: [] for k in ("article", "text", "start", "end", "candidates", "pairs", "labels", "kinds", "sources")}
-    for record_id, text, relations in zip(batch["id"], batch["text"], batch["relations"]):
+    for record_id, text, relations, partial in zip(batch["id"], batch["text"], batch["relations"], batch["partial"]):
         # relation order is kept, so "sources" index the record's relations
-        for item in labelled_inputs({"text": text, "relations": relations}, context_size, force_gold):
+        for item in labelled_inputs({"text": text, "relations": relations, "partial": partial}, context_size, force_gold):
             if not item.pairs:
                 continue
             rows["article"].append(record_id)
@@ -41,6 +41,7 @@ def records_to_dataset(records: Sequence[dict[str, Any]], context_size: int = 6,
         {
             "id": str(r.get("id", i)),
             "text": r["text"],
+            "partial": bool(r.get("partial")),
             "relations": [
                 {k: rel.get(k) for k in ("sentence", "speaker", "speaker_span", "speaker_country", "counterparty",
                                           "counterparty_span", "counterparty_country", "stance", "kind")}

@@ -41,13 +41,24 @@ class SentenceInput:
     sources: list[int] | None = None  # index of the gold relation behind each labelled pair, or -1
 
 
+def own_side(speaker: Candidate, counterparty: Candidate) -> bool:
+    """True when the counterparty is the speaker's own state ("the Soviet foreign ministry" → "Soviet
+    Union"): the guide's counterparty is always the other side."""
+    from stance.gazetteer import gazetteer
+
+    return speaker.country is not None and speaker.country == counterparty.country and counterparty.canonical in gazetteer().states
+
+
 def candidate_pairs(candidates: Sequence[Candidate]) -> list[tuple[int, int]]:
-    """Ordered ``(speaker, counterparty)`` index pairs of distinct actors, at least one in the sentence."""
+    """Ordered ``(speaker, counterparty)`` index pairs of distinct actors, at least one in the sentence,
+    the counterparty not the speaker's own state."""
     return [
         (i, j)
         for i, speaker in enumerate(candidates)
         for j, counterparty in enumerate(candidates)
-        if speaker.canonical != counterparty.canonical and (speaker.span is not None or counterparty.span is not None)
+        if speaker.canonical != counterparty.canonical
+        and (speaker.span is not None or counterparty.span is not None)
+        and not own_side(speaker, counterparty)
     ]
 
 

@@ -39,6 +39,7 @@ class Gazetteer:
             r"(?<![\w.])(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)(?!\.\w)"
         )
         self.canonical_to_country = {e.canonical: e.country for e in entries.values()}
+        self.states = frozenset(e.canonical for e in entries.values() if e.type == "state")
 
     def lookup(self, surface: str) -> Entry | None:
         """The entry for an exact surface form, or None."""
@@ -55,6 +56,7 @@ def _country_entries(names: dict[str, str]) -> dict[str, Entry]:
 
     entries: dict[str, Entry] = {}
     demonyms: dict[str, Entry] = {}
+    demonym_population: dict[str, int] = {}
     for info in sorted((c.info() for c in countryinfo.all_countries()), key=lambda i: ((i.get("ISO") or {}).get("alpha3") or "", i.get("name") or "")):
         code = (info.get("ISO") or {}).get("alpha3")
         if not code or not is_country_code(code):
@@ -74,10 +76,16 @@ def _country_entries(names: dict[str, str]) -> dict[str, Entry]:
         if capital and "," not in capital and capital not in entries:
             entries.setdefault(capital, Entry(canonical, code, "capital"))
         demonym = info.get("demonym")
+        population = info.get("population") if isinstance(info.get("population"), int) else 0
         if isinstance(demonym, str) and demonym and " " not in demonym:
-            demonyms.setdefault(demonym, Entry(canonical, code, "demonym"))
+            # a demonym shared by several countries ("American") names the most populous
+            if demonym not in demonyms or population > demonym_population[demonym]:
+                demonyms[demonym] = Entry(canonical, code, "demonym")
+                demonym_population[demonym] = population
     for surface, entry in demonyms.items():
         entries.setdefault(surface, entry)
+        if surface.endswith(("an", "i")):  # "the Iranians", "Israelis" as a collective actor
+            entries.setdefault(surface + "s", entry)
     return entries
 
 

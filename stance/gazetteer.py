@@ -45,10 +45,30 @@ class Gazetteer:
         """The entry for an exact surface form, or None."""
         return self.entries.get(surface)
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, Entry]]:
-        """Non-overlapping ``(start, end, entry)`` matches of known names, longest first."""
+    def find(self, text: str, start: int = 0, end: int | None = None, ignore_case: bool = False) -> list[tuple[int, int, Entry]]:
+        """Non-overlapping ``(start, end, entry)`` matches of known names, longest first.
+
+        ``ignore_case`` is for text in one case ("RUSSIA WARNED FINLAND", "pakistan accused india"):
+        names of four letters or more match whatever their case.
+
+        >>> [(s, e, entry.canonical) for s, e, entry in gazetteer().find("RUSSIA WARNED FINLAND", ignore_case=True)]
+        [(0, 6, 'Russia'), (14, 21, 'Finland')]
+        """
         end = len(text) if end is None else end
-        return [(m.start(), m.end(), self.entries[m.group(0)]) for m in self._pattern.finditer(text, start, end)]
+        if not ignore_case:
+            return [(m.start(), m.end(), self.entries[m.group(0)]) for m in self._pattern.finditer(text, start, end)]
+        folded, pattern = self._folded()
+        return [(m.start(), m.end(), folded[m.group(0).casefold()]) for m in pattern.finditer(text, start, end)]
+
+    @lru_cache(maxsize=1)  # noqa: B019 - the shared gazetteer lives for the whole process
+    def _folded(self) -> tuple[dict[str, Entry], re.Pattern[str]]:
+        folded: dict[str, Entry] = {}
+        for surface, entry in self.entries.items():
+            if len(surface) >= 4:
+                folded.setdefault(surface.casefold(), entry)
+        names = sorted(folded, key=len, reverse=True)
+        pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)(?!\.\w)", re.IGNORECASE)
+        return folded, pattern
 
 
 def _country_entries(names: dict[str, str]) -> dict[str, Entry]:

@@ -88,7 +88,9 @@ def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
 def _gazetteer_mentions(text: str, start: int, end: int) -> list[Mention]:
     g = gazetteer()
     mentions = []
-    for s, e, entry in g.find(text, start, end):
+    letters = re.sub(r"[^A-Za-z]", "", text[start:end])
+    one_case = len(letters) > 8 and (letters.isupper() or letters.islower())
+    for s, e, entry in g.find(text, start, end, ignore_case=one_case):
         canonical, kind = entry.canonical, entry.type
         tail = text[e:end]
         possessive = re.match(r"(?:['’]s)?\s+", tail)

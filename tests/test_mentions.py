@@ -79,3 +79,14 @@ def test_title_case_headline_keeps_only_actors_named_in_the_story():
 def test_sentence_case_line_is_not_a_headline():
     text = "Foreign Minister Amina Odhiambo met envoys. She said Kenya was ready."
     assert ("Amina Odhiambo", "Amina Odhiambo", None) in mentions(text)[0]
+
+
+def test_text_in_one_case_still_names_countries():
+    assert [c for _, c, _ in mentions("RUSSIA WARNED FINLAND AGAINST HOSTING NATO BASES.")[0]] == ["Russia", "Finland", "NATO"]
+    assert [c for _, c, _ in mentions("pakistan accused india of violating the ceasefire.")[0]] == ["Pakistan", "India"]
+    assert [c for _, c, _ in mentions("Officials in china said so.")[0]] == []  # mixed case: lower-case words are words
+
+
+def test_shared_and_plural_demonyms():
+    assert ("American", "United States", "USA") in mentions("The American envoy left.")[0]
+    assert ("Iranians", "Iran", "IRN") in mentions("He hoped the Iranians would understand.")[0]

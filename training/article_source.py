@@ -88,7 +88,7 @@ def _parse_header(path: Path, lines: list[str]) -> tuple[dict[str, Any], dict[st
             raise _fail(path, number, f"header line must be 'key: value', got {line!r}")
         key, value = key.strip(), value.strip()
         in_actors = key == "actors"
-        if key not in ("id", "date", "region", "domain", "actors", "text_file"):
+        if key not in ("id", "date", "region", "domain", "actors", "text_file", "batch"):
             raise _fail(path, number, f"unknown header key {key!r}")
         if key != "actors":
             header[key] = value
@@ -150,6 +150,10 @@ def parse_article(path: str | Path) -> dict[str, Any]:
         "text": text,
         "relations": relations,
     }
+    if header.get("batch"):
+        if not header["batch"].isdigit() or int(header["batch"]) < 2:
+            raise _fail(path, 1, f"batch {header['batch']!r} must be a whole number from 2 (leave it out for the first batch)")
+        record["batch"] = int(header["batch"])
     try:
         validate_record(record)
     except RecordError as error:

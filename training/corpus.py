@@ -37,16 +37,45 @@ def article_files(paths: list[str | Path]) -> list[Path]:
 
 
 def check(paths: list[str | Path]) -> int:
-    """Validate sources; print one ``file:line: reason`` per bad file. Returns the number of bad files."""
+    """Validate sources (`.art`) and record files (`.jsonl`); print one ``file:line: reason`` per bad file.
+
+    Returns the number of bad files (a missing path counts as one; finding no file at all is an error too).
+    """
+    from stance.records import RecordError, load_records
+
     bad = 0
     ids: dict[str, Path] = {}
     relations = 0
-    files = article_files(paths)
+    files = []
+    for path in map(Path, paths):
+        if not path.exists():
+            print(f"{path}: no such file or folder")
+            bad += 1
+        else:
+            files.extend(article_files([path]) + (sorted(path.rglob("*.jsonl")) if path.is_dir() else []))
+    if not files and not bad:
+        print(f"no .art or .jsonl files in {', '.join(map(str, paths)) or '(no paths)'}")
+        return 1
     for path in files:
+        if path.suffix == ".jsonl":
+            try:
+                relations += sum(len(r.get("relations", [])) for r in load_records(path))
+            except (RecordError, OSError) as error:
+                print(error)
+                bad += 1
+            continue
         try:
             record = parse_article(path)
         except SourceError as error:
             print(error)
+            bad += 1
+            continue
+        except UnicodeDecodeError as error:
+            print(f"{path}: not UTF-8 text (byte {error.start}); convert it to UTF-8")
+            bad += 1
+            continue
+        except OSError as error:
+            print(f"{path}: cannot read it ({error.strerror})")
             bad += 1
             continue
         if record["id"] in ids:
@@ -64,15 +93,18 @@ def majority_stance(record: dict[str, Any]) -> str:
 
 
 def split_records(records: list[dict[str, Any]], seed: int = SPLIT_SEED) -> dict[str, list[dict[str, Any]]]:
-    """Whole articles to train/dev/test (about 70/10/20), stratified by region and majority stance."""
+    """Whole articles to train/dev/test (about 70/10/20), stratified by region and majority stance.
+
+    Articles written later carry ``batch: N`` and are split among themselves, so adding a batch never
+    moves an earlier article to another split."""
     splits: dict[str, list[dict[str, Any]]] = {name: [] for name in SPLITS}
-    by_region: dict[str, list[dict[str, Any]]] = {}
+    by_region: dict[tuple[int, str], list[dict[str, Any]]] = {}
     for record in sorted(records, key=lambda r: r["id"]):
-        by_region.setdefault(record["region"], []).append(record)
+        by_region.setdefault((record.get("batch", 1), record["region"]), []).append(record)
     offset = 0
-    for region in sorted(by_region):
-        group = by_region[region]
-        random.Random(f"{seed}-{region}").shuffle(group)
+    for batch, region in sorted(by_region):
+        group = by_region[batch, region]
+        random.Random(f"{seed}-{region}" + (f"-{batch}" if batch > 1 else "")).shuffle(group)
         group.sort(key=majority_stance)
         for index, record in enumerate(group):
             position = (index + offset) % 10
@@ -120,8 +152,8 @@ def compile_corpus(corpus_dir: Path = CORPUS_DIR, data_dir: Path = DATA_DIR, see
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.corpus", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
-    check_parser = sub.add_parser("check", help="validate .art sources")
-    check_parser.add_argument("paths", nargs="*", default=[CORPUS_DIR, SEED_SOURCE])
+    check_parser = sub.add_parser("check", help="validate .art sources and .jsonl record files (file:line: reason)")
+    check_parser.add_argument("paths", nargs="*", default=[CORPUS_DIR, SEED_SOURCE], help="files or folders (default: the corpus and the seed)")
     sub.add_parser("compile", help="compile sources into training/data/*.jsonl and the seed record")
     stats_parser = sub.add_parser("stats", help="print corpus statistics")
     stats_parser.add_argument("--write", action="store_true", help="also refresh the tables in training/data/README.md")

@@ -79,7 +79,9 @@ def write_model_card(path: Path, args: TrainingArguments, metrics: dict[str, Any
         extra,
         "## Limitations",
         "",
-        "- Trained on the project's own invented-event newswire prose; real news (realnews-dev) scores lower, see above.",
+        "- Trained mostly on the project's own newswire prose"
+        + (f" (plus partially labelled real-news sentences: {', '.join(args.extra_sets)})" if args.extra_sets else "")
+        + "; real news (realnews-dev) scores lower, see above.",
         "- Candidate actors come from a gazetteer and capitalisation heuristics: actors they miss cannot be found, and",
         "  pronoun resolution is recency-based.",
         "- Counterparties outside the sentence are only found among the few nearby actors offered as context.",

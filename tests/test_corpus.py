@@ -75,3 +75,18 @@ def test_seed_record_is_annotated():
     assert record["text"] == (Path(SEED_OUTPUT).parent / "putin-li-2023-04-17.txt").read_text(encoding="utf-8")
     pairs = {(r["speaker"], r["counterparty"], r["stance"]) for r in record["relations"]}
     assert ("Russia", "United States", "adversarial") in pairs and ("China", "United States", "adversarial") in pairs
+
+
+def test_a_new_batch_never_moves_earlier_articles_between_splits():
+    from training.corpus import split_records
+
+    def article(i, region, batch=None):
+        record = {"id": f"a{i:03d}", "region": region, "relations": [{"stance": ("cooperative", "adversarial", "neutral")[i % 3]}]}
+        return record if batch is None else {**record, "batch": batch}
+
+    first = [article(i, ("Europe", "Africa", "Americas")[i % 3]) for i in range(60)]
+    later = [article(100 + i, ("Europe", "Oceania")[i % 2], batch=2) for i in range(20)]
+    before = {name: [r["id"] for r in items] for name, items in split_records(first).items()}
+    after = {name: [r["id"] for r in items if "batch" not in r] for name, items in split_records(first + later).items()}
+    assert before == after
+    assert sum(len(items) for items in split_records(first + later).values()) == 80

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, overload
 
-from stance.encoding import Candidate, SentenceInput, candidate_pairs, encode, sentence_inputs
+from stance.encoding import CONTEXT_SEPARATOR, Candidate, SentenceInput, candidate_pairs, encode, sentence_inputs
 from stance.labels import KINDS, NO_RELATION, STANCES
 from stance.mentions import Mention, find_mentions
 from stance.relay import find_relay
@@ -17,7 +18,14 @@ from stance.statement import Statement
 
 logger = logging.getLogger(__name__)
 
+_SURROGATE = re.compile("[\ud800-\udfff]")  # as in stance.encoding: the tokenizer cannot take lone surrogates
+
 DEFAULT_MAX_CHARS = 2_000_000
+# Bounds on the work one sentence can cause (pairs grow with the square of its mentions): only the first
+# few mentions of an actor in a sentence pair up, and at most MAX_PAIRS pairs per sentence are scored.
+# Our corpus has at most 3 mentions of an actor and 100 pairs in a sentence; these bind on junk only.
+MAX_MENTIONS_PER_ACTOR = 4
+MAX_PAIRS = 512
 
 
 def default_model_path() -> Path:
@@ -42,15 +50,24 @@ def resolve_device(device: str | None) -> str:
     return device
 
 
-def _check_text(text: object, max_chars: int) -> str:
+def _check_text(text: object, max_chars: int, name: str = "text") -> str:
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str (or a list of str), got {type(text).__name__}")
+        raise TypeError(f"{name} must be a str (or a list of str), got {type(text).__name__}")
     if len(text) > max_chars:
         raise ValueError(
-            f"text has {len(text):,} characters, over the limit of {max_chars:,}; split it into articles "
+            f"{name} has {len(text):,} characters, over the limit of {max_chars:,}; split it into articles "
             "or raise max_chars on the Classifier"
         )
     return text
+
+
+def check_max_chars(max_chars: object) -> int:
+    """``max_chars`` as a positive int, or a ``TypeError``/``ValueError`` naming the problem."""
+    if isinstance(max_chars, bool) or not isinstance(max_chars, int):
+        raise TypeError(f"max_chars must be an int, got {type(max_chars).__name__}")
+    if max_chars < 1:
+        raise ValueError(f"max_chars must be at least 1, got {max_chars}")
+    return max_chars
 
 
 def _matches(candidate: Candidate | Mention, name: str) -> bool:
@@ -66,6 +83,23 @@ def _matches(candidate: Candidate | Mention, name: str) -> bool:
     return len(tokens) == 1 and tokens[0] in canonical.lower().split()
 
 
+def _bounded(item: SentenceInput) -> SentenceInput:
+    """``item`` with pairs only among the first :data:`MAX_MENTIONS_PER_ACTOR` mentions of each actor, at most :data:`MAX_PAIRS`."""
+    if len(item.pairs) <= MAX_PAIRS and len(item.candidates) <= MAX_MENTIONS_PER_ACTOR * 2:
+        return item
+    seen: dict[str, int] = {}
+    usable = []
+    for candidate in item.candidates:
+        seen[candidate.canonical] = seen.get(candidate.canonical, 0) + 1
+        usable.append(candidate.span is None or seen[candidate.canonical] <= MAX_MENTIONS_PER_ACTOR)
+    pairs = [(i, j) for i, j in item.pairs if usable[i] and usable[j]]
+    if len(pairs) > MAX_PAIRS:
+        logger.warning("sentence at %d-%d has %d candidate pairs; scoring the first %d", item.start, item.end, len(pairs), MAX_PAIRS)
+        pairs = pairs[:MAX_PAIRS]
+    item.pairs = pairs
+    return item
+
+
 class Classifier:
     """A loaded stance model with its tokenizer.
 
@@ -75,21 +109,25 @@ class Classifier:
     """
 
     def __init__(self, model: Any, tokenizer: Any, device: str = "cpu", max_chars: int = DEFAULT_MAX_CHARS) -> None:
+        """``max_chars``: the longest article accepted (characters); longer ones raise ``ValueError``."""
+        self.max_chars = check_max_chars(max_chars)
         self.device = resolve_device(device)
         self.model = model.to(self.device).eval()
         self.tokenizer = tokenizer
-        self.max_chars = max_chars
         self._lock = threading.Lock()
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str = "auto", **kwargs: Any) -> Classifier:
-        """Load a model folder (default: the shipped model) onto ``device``."""
+        """Load a model folder (default: the shipped model) onto ``device``; ``max_chars=`` sets the input-size limit."""
+        if path is not None and not isinstance(path, (str, Path)):
+            raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
+        if "max_chars" in kwargs:
+            check_max_chars(kwargs["max_chars"])
+        resolve_device(device)  # a bad device fails before the model loads
         from transformers import AutoTokenizer
 
         from stance.model import ModelFolderError, StanceModel
 
-        if path is not None and not isinstance(path, (str, Path)):
-            raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
         folder = Path(path) if path is not None else default_model_path()
         model = StanceModel.load(folder)
         try:
@@ -154,13 +192,13 @@ class Classifier:
         for index, item in enumerate(text):
             if not isinstance(item, str):
                 raise TypeError(f"text[{index}] must be a str, got {type(item).__name__}")
-            _check_text(item, self.max_chars)
+            _check_text(item, self.max_chars, f"text[{index}]")
         return self._classify_articles(list(text), speaker, counterparty, batch_size, progress)
 
     def _prepare(self, text: str, speaker: str | None, counterparty: str | None) -> list[SentenceInput]:
         sentences = segment(text).sentences
         mentions = find_mentions(text, sentences)
-        inputs = sentence_inputs(sentences, mentions, self.model.config.context_size)
+        inputs = [_bounded(item) for item in sentence_inputs(sentences, mentions, self.model.config.context_size)]
         if speaker is None or counterparty is None:
             return inputs
         pair_inputs = []
@@ -184,7 +222,9 @@ class Classifier:
     ) -> list[list[Statement]]:
         work = [(a, item) for a, text in enumerate(texts) for item in self._prepare(text, speaker, counterparty)]
         work = [(a, item) for a, item in work if item.pairs]
-        order = sorted(range(len(work)), key=lambda w: work[w][1].end - work[w][1].start)
+        # Batches of sentences with similar token counts: padding (wasted encoder and head work) stays small.
+        lengths = self._token_lengths([texts[a] for a, _ in work], [item for _, item in work])
+        order = sorted(range(len(work)), key=lengths.__getitem__)
         probabilities: list[Any] = [None] * len(work)
         from tqdm.auto import tqdm
 
@@ -198,6 +238,19 @@ class Classifier:
         for statements in results:
             statements.sort(key=lambda s: (s.start, s.speaker_span or (s.start, s.start), s.counterparty_span or (s.end, s.end)))
         return results
+
+    def _token_lengths(self, texts: list[str], inputs: list[SentenceInput]) -> list[int]:
+        """Token count of every model input (sentence + context names, as :func:`encode` builds it),
+        from one call of the fast tokenizer over all of them; used only to order the batches."""
+        if not inputs:
+            return []
+        sentences = [_SURROGATE.sub("\ufffd", text[item.start : item.end]) for text, item in zip(texts, inputs)]
+        contexts = [CONTEXT_SEPARATOR.join(c.canonical for c in item.candidates if c.span is None) for item in inputs]
+        ids = self.tokenizer(
+            sentences, contexts, truncation="only_first", max_length=self.model.config.max_length,
+            return_attention_mask=False, return_token_type_ids=False,
+        )["input_ids"]
+        return [len(row) for row in ids]
 
     def _predict(self, batch: list[tuple[int, SentenceInput]], texts: list[str]) -> list[list[tuple[list[float], list[float]]]]:
         import torch

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,21 +24,63 @@ FIELDS = (
 )
 
 
+DEFAULT_MAX_CHARS = 2_000_000  # the same default as stance.classifier.DEFAULT_MAX_CHARS (kept here: no torch at import)
+
+
 class InputError(ValueError):
     """A bad input file; the message names the file (and line) and the problem."""
 
 
-def _read_text(name: str, stream: TextIO | None = None) -> str:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _read_text(name: str, stream: TextIO | None = None, max_chars: int | None = None, kind: str = "text") -> str:
+    """The file's text, or an :class:`InputError` naming the file: missing, a folder, unreadable, not
+    UTF-8, binary (NUL bytes), empty, or (a text article) over ``max_chars`` characters."""
+    label = "<stdin>" if stream is not None else name
+    limit = max_chars if kind == "text" and max_chars is not None else -1
     try:
         if stream is not None:
-            return stream.read()
-        return Path(name).read_text(encoding="utf-8")
+            buffer = getattr(stream, "buffer", None)
+            if buffer is not None:  # the real standard input: UTF-8 whatever the locale says
+                raw = buffer.read(-1 if limit < 0 else 4 * limit + 4)
+                if limit >= 0 and len(raw) > 4 * limit:  # at most 4 bytes a character: surely over the limit
+                    raise InputError(f"{label}: the article is over the limit of {limit:,} characters; split it or raise --max-chars")
+                content = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+            else:
+                content = stream.read(-1 if limit < 0 else limit + 1)
+        else:
+            with open(name, encoding="utf-8") as handle:  # bounded read: a huge file fails fast
+                content = handle.read(-1 if limit < 0 else limit + 1)
     except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
+        raise InputError(f"{label}: no such file") from None
     except IsADirectoryError:
-        raise InputError(f"{name}: is a folder, not a file") from None
+        raise InputError(f"{label}: is a folder, not a file") from None
     except UnicodeDecodeError as error:
-        raise InputError(f"{name}: not UTF-8 text (byte {error.start}); convert it to UTF-8 first") from None
+        raise InputError(f"{label}: not UTF-8 text (byte {error.start}); convert it to UTF-8 first") from None
+    except OSError as error:
+        raise InputError(f"{label}: cannot read it ({error.strerror or error})") from None
+    if limit >= 0 and len(content) > limit:
+        raise InputError(f"{label}: the article is over the limit of {limit:,} characters; split it or raise --max-chars")
+    if "\x00" in content:
+        raise InputError(f"{label}: looks like a binary file (it contains NUL bytes); give text, JSON Lines or CSV")
+    if not content.strip():
+        raise InputError(f"{label}: empty file; nothing to classify")
+    if kind != "text":
+        content = content.removeprefix("\ufeff")  # a byte-order mark is not part of the first record
+    return content
+
+
+def _scrub(value: Any) -> Any:
+    """Lone surrogates (from JSON escapes such as "\\ud800") become U+FFFD one for one, so offsets hold
+    and every output format can be written as UTF-8."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {_scrub(k): _scrub(v) for k, v in value.items()}
+    return value
 
 
 def _input_format(name: str, forced: str) -> str:
@@ -47,44 +90,92 @@ def _input_format(name: str, forced: str) -> str:
     return {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}.get(suffix, "text")
 
 
-def read_articles(names: list[str], input_format: str, text_column: str, skip_bad_lines: bool, stdin: TextIO) -> tuple[list[dict[str, Any]], int]:
-    """Every article of every input, as ``{"text": ..., other carried fields}``, and the count of skipped lines."""
+def _jsonl_row(line: str, max_chars: int) -> dict[str, Any]:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not valid JSON ({error.msg})") from None
+    if not isinstance(row, dict):
+        raise ValueError(f"needs a JSON object with a string field 'text', got a JSON {type(row).__name__}")
+    if "text" not in row:
+        raise ValueError("the JSON object has no field 'text'")
+    if not isinstance(row["text"], str):
+        raise ValueError(f"field 'text' must be a string, got {type(row['text']).__name__}")
+    if len(row["text"]) > max_chars:
+        raise ValueError(f"the article has {len(row['text']):,} characters, over the limit of {max_chars:,} (--max-chars)")
+    return _scrub(row)
+
+
+def read_articles(
+    names: list[str], input_format: str, text_column: str, skip_bad_lines: bool, stdin: TextIO, max_chars: int = DEFAULT_MAX_CHARS
+) -> tuple[list[dict[str, Any]], int]:
+    """Every article of every input, as ``{"text": ..., other carried fields}``, and the count of skipped lines.
+
+    Raises :class:`InputError` (``file: reason`` or ``file:line: reason``) for the first bad file or line.
+    """
     articles: list[dict[str, Any]] = []
     skipped = 0
+    log = logging.getLogger("stance.cli")
+
+    def bad(label: str, number: int, reason: str) -> None:
+        nonlocal skipped
+        if not skip_bad_lines:
+            raise InputError(f"{label}:{number}: {reason} (use --skip-bad-lines to skip such lines)")
+        skipped += 1
+        log.warning("%s:%d: skipped: %s", label, number, reason)
+
     for name in names:
-        content = _read_text(name, stdin if name == "-" else None)
         kind = _input_format(name, input_format)
+        content = _read_text(name, stdin if name == "-" else None, max_chars, kind)
         label = "<stdin>" if name == "-" else name
         if kind == "text":
             articles.append({"file": label, "text": content})
         elif kind == "jsonl":
-            for number, line in enumerate(content.splitlines(), start=1):
+            for number, line in enumerate(content.split("\n"), start=1):
                 if not line.strip():
                     continue
                 try:
-                    row = json.loads(line)
-                    if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-                        raise ValueError("needs a JSON object with a string field 'text'")
+                    row = _jsonl_row(line, max_chars)
                 except ValueError as error:
-                    reason = error.msg if isinstance(error, json.JSONDecodeError) else str(error)
-                    if skip_bad_lines:
-                        skipped += 1
-                        logging.getLogger("stance.cli").warning("%s:%d: skipped: %s", label, number, reason)
-                        continue
-                    raise InputError(f"{label}:{number}: {reason} (use --skip-bad-lines to skip such lines)") from None
+                    bad(label, number, str(error))
+                    continue
                 articles.append({"file": label, "line": number, **row})
         else:
-            reader = csv.DictReader(io.StringIO(content))
-            if reader.fieldnames is None or text_column not in reader.fieldnames:
-                raise InputError(f"{label}: no column {text_column!r} (columns: {', '.join(reader.fieldnames or [])}); use --text-column")
-            for number, row in enumerate(reader, start=2):
-                if row.get(text_column) is None:
-                    if skip_bad_lines:
-                        skipped += 1
-                        continue
-                    raise InputError(f"{label}:{number}: row has no value for {text_column!r}")
-                articles.append({"file": label, "line": number, **{k: v for k, v in row.items() if k != text_column}, "text": row[text_column]})
+            articles.extend(_csv_articles(content, label, text_column, max_chars, bad))
     return articles, skipped
+
+
+def _csv_articles(content: str, label: str, text_column: str, max_chars: int, bad: Any) -> list[dict[str, Any]]:
+    articles = []
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, max_chars + 1))
+    try:
+        reader = csv.DictReader(io.StringIO(content, newline=""))
+        try:
+            fieldnames = reader.fieldnames
+        except csv.Error as error:
+            raise InputError(f"{label}:1: not valid CSV ({error})") from None
+        if fieldnames is None or text_column not in fieldnames:
+            raise InputError(f"{label}: no column {text_column!r} (columns: {', '.join(fieldnames or [])}); use --text-column")
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                raise InputError(f"{label}:{reader.line_num}: not valid CSV ({error})") from None
+            number = reader.line_num
+            if None in row:
+                bad(label, number, f"row has {len(fieldnames) + len(row[None])} fields, the header {len(fieldnames)}")
+            elif row.get(text_column) is None:
+                bad(label, number, f"row has no value for {text_column!r}")
+            elif len(row[text_column]) > max_chars:
+                bad(label, number, f"the article has {len(row[text_column]):,} characters, over the limit of {max_chars:,} (--max-chars)")
+            else:
+                articles.append({"file": label, "line": number, **{k: v for k, v in row.items() if k != text_column}, "text": row[text_column]})
+    finally:
+        csv.field_size_limit(previous)
+    return articles
 
 
 def _rows(articles: list[dict[str, Any]], results: list[list[Any]]) -> Iterator[dict[str, Any]]:
@@ -139,6 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("-o", "--output", help="write here (atomically) instead of standard output")
     classify.add_argument("--progress", action="store_true", help="show a progress bar")
     classify.add_argument("--skip-bad-lines", action="store_true", help="skip malformed JSONL/CSV lines (counted on stderr) instead of stopping")
+    classify.add_argument(
+        "--max-chars", type=int, default=DEFAULT_MAX_CHARS, metavar="N",
+        help=f"longest article accepted, in characters (default: {DEFAULT_MAX_CHARS:,}); a longer one is an error (a bad line in JSONL/CSV)",
+    )
     return parser
 
 
@@ -155,14 +250,18 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     logging.basicConfig(level=logging.WARNING, format="stance: %(levelname)s: %(message)s")
     if args.batch_size < 1:
         parser.error("--batch-size must be at least 1")
+    if args.max_chars < 1:
+        parser.error("--max-chars must be at least 1")
     try:
-        articles, skipped = read_articles(args.files, args.input_format, args.text_column, args.skip_bad_lines, stdin)
+        if args.output and Path(args.output).is_dir():
+            raise InputError(f"{args.output}: is a folder; give -o a file path")
+        articles, skipped = read_articles(args.files, args.input_format, args.text_column, args.skip_bad_lines, stdin, args.max_chars)
         import transformers
 
         transformers.logging.set_verbosity_error()
         from stance.classifier import Classifier
 
-        classifier = Classifier.from_pretrained(args.model, device=args.device)
+        classifier = Classifier.from_pretrained(args.model, device=args.device, max_chars=args.max_chars)
         results = classifier.classify([a["text"] for a in articles], batch_size=args.batch_size, progress=args.progress)
     except (InputError, ValueError, TypeError) as error:
         print(f"stance: error: {error}", file=sys.stderr)
@@ -172,12 +271,15 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
     if args.output:
         from stance.io import atomic_file
 
-        with atomic_file(args.output, newline="") as handle:
-            write_output(handle, args.format, articles, results)
+        try:
+            with atomic_file(args.output, newline="") as handle:
+                write_output(handle, args.format, articles, results)
+        except OSError as error:
+            print(f"stance: error: {args.output}: cannot write it ({error.strerror or error})", file=sys.stderr)
+            return 2
     else:
         write_output(stdout, args.format, articles, results)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -121,12 +121,24 @@ def read_records(path: str | Path) -> Iterator[dict[str, Any]]:
     """Yield the validated records of a JSON Lines file; errors name the file and line.
 
     Raises:
+        TypeError: when ``path`` is not a str or Path.
         FileNotFoundError: when ``path`` does not exist.
-        RecordError: ``path:line: reason`` for the first bad line.
+        RecordError: ``path:line: reason`` for the first bad line (not JSON, not UTF-8, breaks the
+            guide), or ``path: reason`` when it is a folder.
     """
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"a record file must be a str or Path, got {type(path).__name__}")
     path = Path(path)
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    if path.is_dir():
+        raise RecordError(f"{path}: is a folder, not a JSON Lines file")
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such record file")
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                raise RecordError(f"{path}:{number}: not UTF-8 text (byte {error.start} of the line)") from None
             if not line.strip():
                 continue
             try:

@@ -23,6 +23,10 @@ _ABBREVIATIONS = frozenset(
 )
 _DOTTED_ACRONYM = re.compile(r"(?:\b[A-Za-z]\.){2,}$")
 _INITIAL = re.compile(r"(?:^|[\s(])[A-Z]\.$")
+# A "sentence" longer than this (text without sentence punctuation, a table, a dump) is cut at the
+# last whitespace before the limit: the model reads at most ``max_length`` tokens of a sentence
+# anyway, and the cost of candidate pairs grows with the square of the mentions in one sentence.
+MAX_SENTENCE_CHARS = 1000
 
 
 @dataclass(frozen=True)
@@ -56,7 +60,7 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
         cursor = match.end()
     spans.append((cursor, end))
     trimmed = []
-    for s, e in spans:
+    for s, e in (piece for span in spans for piece in _cap(text, *span)):
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
@@ -66,8 +70,32 @@ def _split_block(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return trimmed
 
 
+def _cap(text: str, start: int, end: int, limit: int = MAX_SENTENCE_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` cut into pieces of at most ``limit`` characters, at whitespace where there is some."""
+    pieces = []
+    while end - start > limit:
+        while start < end and text[start].isspace():
+            start += 1
+        if end - start <= limit:
+            break
+        cut = start + limit
+        for k in range(start + limit, start + limit // 2, -1):
+            if text[k - 1].isspace():
+                cut = k
+                break
+        pieces.append((start, cut))
+        start = cut
+    pieces.append((start, end))
+    return pieces
+
+
 def segment(text: str) -> Segmented:
-    """Split ``text`` into sentences, reading a leading ``date YYYY-MM-DD`` prefix as the article date."""
+    """Split ``text`` into sentences, reading a leading ``date YYYY-MM-DD`` prefix as the article date.
+
+    Sentences are never longer than :data:`MAX_SENTENCE_CHARS`; offsets are exact for any ``str``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
     date = None
     begin = 0
     prefix = _DATE_PREFIX.match(text)

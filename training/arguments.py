@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,72 @@ class TrainingArguments:
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
+    def validate(self) -> None:
+        """Raise ``TypeError``/``ValueError`` naming the first field with a wrong type or a nonsensical value."""
+        for f in dataclasses.fields(self):
+            check_type(f.name, getattr(self, f.name), _default_of(f))
+        positive = ("epochs", "batch_size", "max_length")
+        for name in positive:
+            if getattr(self, name) < 1:
+                raise ValueError(f"{_flag(name)} must be at least 1, got {getattr(self, name)}")
+        for name in ("extra_limit", "context_size", "threads", "save_steps", "max_steps"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{_flag(name)} must be 0 or more, got {getattr(self, name)}")
+        for name in ("learning_rate", "head_learning_rate"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"{_flag(name)} must be a positive number, got {value}")
+        for name in ("weight_decay", "none_weight", "kind_weight", "stance_weight"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and value >= 0):
+                raise ValueError(f"{_flag(name)} must be a number of 0 or more, got {value}")
+        if not (0.0 <= self.warmup_ratio <= 1.0):
+            raise ValueError(f"--warmup-ratio must be between 0 and 1, got {self.warmup_ratio}")
+        if self.max_length < 16:
+            raise ValueError(f"--max-length must be at least 16 tokens, got {self.max_length}")
+        if not 0 <= self.seed < 2**32:
+            raise ValueError(f"--seed must be between 0 and 2**32 - 1, got {self.seed}")
+        for name in ("output_dir", "base_model"):
+            if not getattr(self, name).strip():
+                raise ValueError(f"{_flag(name)} must not be empty")
+        for name in ("train_files", "dev_files"):
+            if not getattr(self, name):
+                raise ValueError(f"{_flag(name)} needs at least one file")
+        if not _DEVICE.match(self.device):
+            raise ValueError(f"--device must be auto, cpu, cuda or cuda:N, got {self.device!r}")
+        unknown_sets = set(self.extra_sets) - set(EXTRA_SETS)
+        if unknown_sets:
+            raise ValueError(f"--extra-sets: unknown {sorted(unknown_sets)}; choose from {', '.join(EXTRA_SETS)}")
+
+
+EXTRA_SETS = ("dse", "conflibert", "newsmtsc")
+_DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?)$")
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _default_of(f: dataclasses.Field) -> Any:  # type: ignore[type-arg]
+    return f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+
+
+def check_type(name: str, value: Any, default: Any) -> Any:
+    """``value`` for field ``name`` if it has the type of ``default`` (an int is a float); else ``TypeError``."""
+    kind = type(default)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if kind is list:
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return value
+        raise TypeError(f"{name} must be a list of strings, got {value!r}")
+    if isinstance(value, bool) != (kind is bool) or not isinstance(value, kind):
+        raise TypeError(f"{name} must be {_TYPE_NAMES[kind]}, got {type(value).__name__} {value!r}")
+    return value
+
+
+_TYPE_NAMES = {int: "an integer", float: "a number", bool: "true or false", str: "a string"}
+
 
 def _bool(value: str) -> bool:
     if value.lower() in ("1", "true", "yes", "on"):
@@ -80,12 +148,20 @@ def parse_arguments(argv: list[str] | None = None, description: str = "") -> Tra
     values: dict[str, Any] = {}
     if parsed.config:
         try:
-            values.update(json.loads(Path(parsed.config).read_text(encoding="utf-8")))
-        except (OSError, json.JSONDecodeError) as error:
+            loaded = json.loads(Path(parsed.config).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
             parser.error(f"--config {parsed.config}: {error}")
-        unknown = set(values) - {f.name for f in dataclasses.fields(TrainingArguments)}
+        if not isinstance(loaded, dict):
+            parser.error(f"--config {parsed.config}: must hold a JSON object of TrainingArguments fields, got {type(loaded).__name__}")
+        fields = {f.name: f for f in dataclasses.fields(TrainingArguments)}
+        unknown = set(loaded) - set(fields)
         if unknown:
             parser.error(f"--config {parsed.config}: unknown fields {sorted(unknown)}")
+        for name, value in loaded.items():
+            try:
+                values[name] = check_type(name, value, _default_of(fields[name]))
+            except TypeError as error:
+                parser.error(f"--config {parsed.config}: {error}")
     for f in dataclasses.fields(TrainingArguments):
         value = getattr(parsed, f.name)
         if isinstance(value, list):
@@ -93,9 +169,8 @@ def parse_arguments(argv: list[str] | None = None, description: str = "") -> Tra
         if value is not None:
             values[f.name] = value
     args = TrainingArguments(**values)
-    if args.device not in ("auto", "cpu", "cuda") and not args.device.startswith("cuda:"):
-        parser.error(f"--device must be auto, cpu or cuda, got {args.device!r}")
-    unknown_sets = set(args.extra_sets) - {"dse", "conflibert", "newsmtsc"}
-    if unknown_sets:
-        parser.error(f"--extra-sets: unknown {sorted(unknown_sets)}; choose from dse, conflibert, newsmtsc")
+    try:
+        args.validate()
+    except (TypeError, ValueError) as error:
+        parser.error(str(error))
     return args

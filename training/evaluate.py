@@ -329,23 +329,39 @@ def save_confusion_png(results: dict[str, Any], folder: Path) -> list[Path]:
     return written
 
 
+def check_inputs(data: list[str], baseline_train: list[str]) -> None:
+    """Validate every record file (file:line: reason) before a model is loaded; named sets pass."""
+    for spec in [*(d for d in data if d not in NAMED_SETS), *baseline_train]:
+        if not load_records(spec):
+            raise RecordError(f"{spec}: no records; give a JSON Lines file in the guide's format")
+
+
+NAMED_SETS = ("realnews", "dse")
+DEFAULT_BASELINE_TRAIN = str(Path(__file__).resolve().parent / "data" / "train.jsonl")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("model", help="model folder")
     parser.add_argument("data", nargs="+", help="JSON Lines record files, or 'realnews' / 'dse'")
-    parser.add_argument("--baseline-train", nargs="*", default=["training/data/train.jsonl"], help="train files for the TF-IDF baseline (none: skip)")
+    parser.add_argument("--baseline-train", nargs="*", default=[DEFAULT_BASELINE_TRAIN], help="train files for the TF-IDF baseline (none: skip)")
     parser.add_argument("--json", help="write all results as JSON here (atomically)")
     parser.add_argument("--png-dir", help="write confusion matrices as PNG into this folder")
     parser.add_argument("--device", default="auto")
     args = parser.parse_args(argv)
+    if args.json and Path(args.json).is_dir():
+        parser.error(f"--json {args.json} is a folder; give a file path")
+    if args.png_dir and Path(args.png_dir).exists() and not Path(args.png_dir).is_dir():
+        parser.error(f"--png-dir {args.png_dir} is a file; give a folder path")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     from stance.classifier import Classifier
     from stance.model import ModelFolderError
 
     try:
+        check_inputs(args.data, args.baseline_train or [])
         classifier = Classifier.from_pretrained(args.model, device=args.device)
         results = evaluate_sets(classifier, args.data, args.baseline_train or None, classifier.model.config.context_size)
-    except (RecordError, ModelFolderError, FileNotFoundError, ValueError) as error:
+    except (RecordError, ModelFolderError, FileNotFoundError, ValueError, TypeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(format_report(results))

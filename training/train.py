@@ -31,6 +31,9 @@ def load_training_data(args: TrainingArguments) -> tuple[Any, Any, list[str]]:
 
     train_records = load_records(*args.train_files)
     dev_records = load_records(*args.dev_files)
+    for name, records, paths in (("train", train_records, args.train_files), ("dev", dev_records, args.dev_files)):
+        if not records:
+            raise ValueError(f"no {name} records in {', '.join(map(str, paths))}; give JSON Lines files in the guide's format")
     used = [f"{path} ({n} articles)" for path, n in _counts(args.train_files)]
     extra = []
     for name in args.extra_sets:
@@ -41,6 +44,17 @@ def load_training_data(args: TrainingArguments) -> tuple[Any, Any, list[str]]:
     dev = records_to_dataset(dev_records, args.context_size)
     datasets.disable_progress_bars()
     return train, dev, used
+
+
+def check_output_dir(output_dir: str) -> None:
+    """Refuse an output path that is a file, or a non-empty folder that is not a model folder (it would be replaced)."""
+    from pathlib import Path
+
+    path = Path(output_dir)
+    if path.exists() and not path.is_dir():
+        raise ValueError(f"--output-dir {output_dir} is a file; give a folder path")
+    if path.is_dir() and any(path.iterdir()) and not (path / "config.json").exists():
+        raise ValueError(f"--output-dir {output_dir} is a folder that is not a model folder and would be replaced; choose another path")
 
 
 def _counts(paths: list[str]) -> list[tuple[str, int]]:
@@ -65,13 +79,17 @@ def main(argv: list[str] | None = None) -> int:
     from training.trainer import Trainer, build_model, seed_everything, threads_note
 
     try:
+        check_output_dir(args.output_dir)
         train, dev, used = load_training_data(args)
-    except (RecordError, FileNotFoundError) as error:
+        seed_everything(args.seed)
+        try:
+            model, tokenizer = build_model(args)
+        except (OSError, ValueError) as error:
+            raise ValueError(f"--base-model {args.base_model}: cannot load it as an encoder with a fast tokenizer ({error})") from None
+        trainer = Trainer(args, model, tokenizer, train, dev)
+    except (RecordError, FileNotFoundError, ValueError, TypeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    seed_everything(args.seed)
-    model, tokenizer = build_model(args)
-    trainer = Trainer(args, model, tokenizer, train, dev)
     logger.info("training on %d sentences (%s), dev %d; device %s; %s", len(train), "; ".join(used), len(dev), trainer.device, threads_note())
     started = time.perf_counter()
     state = trainer.train()

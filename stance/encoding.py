@@ -7,6 +7,7 @@ implicit reply is aimed at), so every candidate, in the sentence or not, has tok
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from stance.mentions import Mention
 _SURROGATE = re.compile("[\ud800-\udfff]")
 CONTEXT_SEPARATOR = " ; "
 MAX_CONTEXT = 8  # context ranks above this share one embedding
+MAX_LOOKBACK = 64  # sentences searched back for context actors (keeps long articles linear)
 
 
 @dataclass(frozen=True)
@@ -67,16 +69,18 @@ def sentence_inputs(
 ) -> list[SentenceInput]:
     """Candidates for every sentence: its own mentions, then up to ``context_size`` nearby actors it lacks.
 
-    Context actors come from the previous sentence, the next one, then earlier ones, nearest first.
+    Context actors come from the previous sentence, the next one, then earlier ones (at most
+    ``MAX_LOOKBACK`` back), nearest first.
     """
     inputs = []
     for index, ((start, end), own) in enumerate(zip(sentences, mentions)):
         candidates = [Candidate(m.canonical, m.country, (m.start, m.end)) for m in own]
         present = {m.canonical for m in own}
         context: list[Candidate] = []
-        order = [index - 1, index + 1, *range(index - 2, -1, -1)]
-        for other in order:
-            if not 0 <= other < len(mentions) or len(context) >= context_size:
+        for other in itertools.chain((index - 1, index + 1), range(index - 2, max(-1, index - MAX_LOOKBACK), -1)):
+            if len(context) >= context_size:
+                break
+            if not 0 <= other < len(mentions):
                 continue
             for m in mentions[other]:
                 if m.canonical not in present and len(context) < context_size:

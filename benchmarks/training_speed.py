@@ -1,6 +1,6 @@
 """Training speed: seconds per epoch on the corpus (training/data/train.jsonl), CPU by default.
 
-    python benchmarks/training_speed.py                 # time 20 steps, extrapolate to one epoch
+    python benchmarks/training_speed.py                 # time 12 steps, extrapolate to one epoch
     python benchmarks/training_speed.py --steps 0       # time one full epoch (about 4 min on 2 cores)
     python benchmarks/training_speed.py --device cuda   # the same on a GPU (mixed precision as in training)
 
@@ -77,14 +77,17 @@ def measure(device: str, steps: int, threads: int = 0, mixed_precision: bool = T
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=20, help="optimiser steps to time (0: the whole epoch); default 20")
+    parser.add_argument("--steps", type=int, default=12, help="optimiser steps to time (0: the whole epoch); default 12")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     parser.add_argument("--json", help="also write the results as JSON here")
     args = parser.parse_args(argv)
+    import datasets
     import transformers
 
     transformers.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+    datasets.disable_progress_bars()
     r = measure(args.device, args.steps, args.threads)
     shipped = ROOT / "models" / "stance-minilm" / "metrics.json"
     if shipped.exists():

@@ -70,6 +70,29 @@ def check_max_chars(max_chars: object) -> int:
     return max_chars
 
 
+# The span-pair head holds a few (pairs x tokens x hidden) tensors per batch: cap pairs x tokens so a
+# batch of long, actor-rich sentences does not take hundreds of MB (32768 x 384 floats = 48 MiB each).
+PAIR_TOKEN_BUDGET = 32768
+
+
+def _batches(order: list[int], batch_size: int, lengths: list[int], pairs: list[int]) -> list[list[int]]:
+    """Consecutive runs of ``order`` (sorted by token count): at most ``batch_size`` sentences, and at
+    most ``PAIR_TOKEN_BUDGET`` pair-tokens (pairs x padded length) unless a sentence alone is over it."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    total_pairs = 0
+    for w in order:
+        longest = max(lengths[w], max((lengths[v] for v in current), default=0))
+        if current and (len(current) >= batch_size or (total_pairs + pairs[w]) * longest > PAIR_TOKEN_BUDGET):
+            batches.append(current)
+            current, total_pairs = [], 0
+        current.append(w)
+        total_pairs += pairs[w]
+    if current:
+        batches.append(current)
+    return batches
+
+
 def _matches(candidate: Candidate | Mention, name: str) -> bool:
     from stance.gazetteer import gazetteer
 
@@ -228,7 +251,7 @@ class Classifier:
         probabilities: list[Any] = [None] * len(work)
         from tqdm.auto import tqdm
 
-        batches = [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+        batches = _batches(order, batch_size, lengths, [len(item.pairs) for _, item in work])
         for batch in tqdm(batches, desc="classifying", unit="batch", disable=not progress):
             for w, result in zip(batch, self._predict([work[w] for w in batch], texts)):
                 probabilities[w] = result

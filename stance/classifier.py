@@ -70,9 +70,10 @@ def check_max_chars(max_chars: object) -> int:
     return max_chars
 
 
-# The span-pair head holds a few (pairs x tokens x hidden) tensors per batch: cap pairs x tokens so a
-# batch of long, actor-rich sentences does not take hundreds of MB (32768 x 384 floats = 48 MiB each).
-PAIR_TOKEN_BUDGET = 32768
+# The span-pair head holds (sentences x most pairs of a sentence x hidden) products and a few
+# (pairs x tokens) masks per batch: cap pairs x tokens so a batch of long, actor-rich sentences stays
+# within a few tens of MB.
+PAIR_TOKEN_BUDGET = 131072
 
 
 def _batches(order: list[int], batch_size: int, lengths: list[int], pairs: list[int]) -> list[list[int]]:

@@ -91,6 +91,28 @@ def _tensor_hash(tensor: torch.Tensor) -> str:
     return hashlib.sha256(tensor.detach().to(torch.float32).contiguous().numpy().tobytes()).hexdigest()
 
 
+def _slots(rows: torch.Tensor, batch: int) -> tuple[torch.Tensor, int]:
+    """Each item's position among the items of its sentence, and the most items of any sentence."""
+    if rows.numel() == 0:
+        return rows, 0
+    onehot = torch.nn.functional.one_hot(rows, batch)
+    return (onehot.cumsum(0) - 1).gather(1, rows.unsqueeze(1)).squeeze(1), int(onehot.sum(0).max())
+
+
+def _weighted_tokens(weights: torch.Tensor, hidden: torch.Tensor, rows: torch.Tensor, slot: torch.Tensor, width: int) -> torch.Tensor:
+    """``out[p] = weights[p] @ hidden[rows[p]]`` as one batched product, without a (P, T, d) copy."""
+    dense = weights.new_zeros(hidden.shape[0], width, weights.shape[1])
+    dense[rows, slot] = weights
+    return torch.bmm(dense, hidden)[rows, slot]
+
+
+def _token_scores(query: torch.Tensor, hidden: torch.Tensor, rows: torch.Tensor, slot: torch.Tensor, width: int) -> torch.Tensor:
+    """``out[p] = hidden[rows[p]] @ query[p]`` as one batched product."""
+    dense = query.new_zeros(hidden.shape[0], width, query.shape[1])
+    dense[rows, slot] = query
+    return torch.bmm(dense, hidden.transpose(1, 2))[rows, slot]
+
+
 def _between_mask(first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
     """Tokens strictly between two mention masks (P, T); zero when either is outside the sentence."""
     positions = torch.arange(first.shape[1], device=first.device, dtype=first.dtype)
@@ -152,22 +174,25 @@ class StanceModel(nn.Module):
         """
         kwargs = {"token_type_ids": token_type_ids} if token_type_ids is not None else {}
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **kwargs).last_hidden_state
+        batch = hidden.shape[0]
         mask = mention_mask.to(hidden.dtype)
-        mentions = torch.einsum("mt,mtd->md", mask, hidden[mention_batch]) / mask.sum(1, keepdim=True).clamp(min=1.0)
+        mention_slot, mention_width = _slots(mention_batch, batch)
+        mentions = _weighted_tokens(mask, hidden, mention_batch, mention_slot, mention_width) / mask.sum(1, keepdim=True).clamp(min=1.0)
         mentions = mentions + self.context_embedding(mention_context).to(hidden.dtype)
-        rows = mention_batch[pair_speaker]
-        tokens = hidden[rows]  # (P, T, d)
-        valid = attention_mask[rows].to(hidden.dtype)
+        in_sentence = attention_mask.to(hidden.dtype)
         if token_type_ids is not None:
-            valid = valid * (token_type_ids[rows] == 0).to(hidden.dtype)
-        sentence = (tokens * valid.unsqueeze(-1)).sum(1) / valid.sum(1, keepdim=True).clamp(min=1.0)
+            in_sentence = in_sentence * (token_type_ids == 0).to(hidden.dtype)
+        sentences = torch.bmm(in_sentence.unsqueeze(1), hidden).squeeze(1) / in_sentence.sum(1, keepdim=True).clamp(min=1.0)
+        rows = mention_batch[pair_speaker]
+        slot, width = _slots(rows, batch)
+        valid, sentence = in_sentence[rows], sentences[rows]
         speaker, counterparty = mentions[pair_speaker], mentions[pair_counterparty]
         between = _between_mask(mask[pair_speaker], mask[pair_counterparty]) * valid
-        between_rep = (tokens * between.unsqueeze(-1)).sum(1) / between.sum(1, keepdim=True).clamp(min=1.0)
+        between_rep = _weighted_tokens(between, hidden, rows, slot, width) / between.sum(1, keepdim=True).clamp(min=1.0)
         query = self.pair_query(torch.cat([speaker, counterparty], dim=-1))
-        scores = torch.einsum("pd,ptd->pt", query, tokens) / hidden.shape[-1] ** 0.5
+        scores = _token_scores(query, hidden, rows, slot, width) / hidden.shape[-1] ** 0.5
         scores = scores.masked_fill(valid == 0, torch.finfo(scores.dtype).min)
-        attended = torch.einsum("pt,ptd->pd", torch.softmax(scores, dim=-1), tokens)
+        attended = _weighted_tokens(torch.softmax(scores, dim=-1), hidden, rows, slot, width)
         features = self.pair_layer(torch.cat([sentence, speaker, counterparty, speaker * counterparty, between_rep, attended], dim=-1))
         return self.relation_head(features), self.kind_head(features)
 

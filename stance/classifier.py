@@ -72,8 +72,8 @@ def check_max_chars(max_chars: object) -> int:
 
 # The span-pair head holds (sentences x most pairs of a sentence x hidden) products and a few
 # (pairs x tokens) masks per batch: cap pairs x tokens so a batch of long, actor-rich sentences stays
-# within a few MB (16384: peak RSS 635 MiB on the benchmark workload, 710 MiB at 32768, 854 at 131072;
-# throughput is flat on CPU since the encoder is as fast at batch 8-16 as at 32).
+# within a few MB. The trade-off on the benchmark workload (2 CPU cores): 16384 gives peak RSS 635 MiB and
+# end-to-end 0.70 x the encoder ceiling; 131072 gives 854 MiB and 0.87 x (benchmarks/RESULTS.md).
 PAIR_TOKEN_BUDGET = 16384
 
 

@@ -108,6 +108,14 @@ def _matches(candidate: Candidate | Mention, name: str) -> bool:
     return len(tokens) == 1 and tokens[0] in canonical.lower().split()
 
 
+def _outside_speaker(name: str) -> Candidate:
+    """A pair-mode speaker the article never names: its gazetteer name when it is an alias ("Washington")."""
+    from stance.gazetteer import gazetteer
+
+    entry = gazetteer().lookup(name)
+    return Candidate(entry.canonical, entry.country, None) if entry else Candidate(name, None, None)
+
+
 def _bounded(item: SentenceInput) -> SentenceInput:
     """``item`` with pairs only among the first :data:`MAX_MENTIONS_PER_ACTOR` mentions of each actor, at most :data:`MAX_PAIRS`."""
     if len(item.pairs) <= MAX_PAIRS and len(item.candidates) <= MAX_MENTIONS_PER_ACTOR * 2:
@@ -226,17 +234,20 @@ class Classifier:
         inputs = [_bounded(item) for item in sentence_inputs(sentences, mentions, self.model.config.context_size)]
         if speaker is None or counterparty is None:
             return inputs
+        named = next((c for item in inputs for c in item.candidates if c.span is not None and _matches(c, speaker)), None)
+        absent = Candidate(named.canonical, named.country, None) if named else _outside_speaker(speaker)
         pair_inputs = []
         for item in inputs:
             targets = [i for i, c in enumerate(item.candidates) if c.span is not None and _matches(c, counterparty)]
             if not targets:
                 continue
             speakers = [i for i, c in enumerate(item.candidates) if c.span is not None and _matches(c, speaker)]
+            speakers += [i for i, c in enumerate(item.candidates) if c.span is None and c.canonical == absent.canonical]
             candidates = list(item.candidates)
             if speakers:
                 source = speakers[0]
             else:
-                candidates.append(Candidate(speaker, None, None))
+                candidates.append(absent)
                 source = len(candidates) - 1
             pairs = [(source, t) for t in targets if candidates[t].canonical != candidates[source].canonical]
             pair_inputs.append(SentenceInput(item.start, item.end, candidates, pairs))

@@ -64,6 +64,13 @@ def test_pair_mode_one_statement_per_sentence_mentioning_counterparty(tiny_class
     assert ARTICLE[slice(*result[1].counterparty_span)] == "Berlin"
 
 
+def test_pair_mode_names_the_speaker_canonically_in_every_sentence(tiny_classifier):
+    result = tiny_classifier.classify(ARTICLE, speaker="Dumont", counterparty="Berlin")
+    assert result and all(s.speaker == "Claire Dumont" and s.counterparty == "Germany" for s in result)
+    outside = tiny_classifier.classify(ARTICLE, speaker="Washington", counterparty="Germany")
+    assert outside and all(s.speaker == "United States" and s.speaker_country == "USA" for s in outside)
+
+
 def test_to_dict_is_json_ready(tiny_classifier):
     import json
 

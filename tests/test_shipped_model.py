@@ -53,7 +53,6 @@ def test_russia_and_china_against_a_washington_led_order(seed_statements):
         assert SEED[slice(*hits[0].counterparty_span)] == "Washington"
 
 
-@pytest.mark.xfail(reason="known miss of the shipped model: Putin -> China is mostly not cooperative in pair mode (issue 4 stays open)", strict=True)
 def test_pair_mode_on_the_seed(shipped_classifier):
     result = shipped_classifier.classify(SEED, speaker="Putin", counterparty="China")
     assert result and all(s.speaker == "Vladimir Putin" and s.counterparty == "China" for s in result)

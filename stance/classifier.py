@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, overload
 
-from stance.encoding import CONTEXT_SEPARATOR, Candidate, SentenceInput, candidate_pairs, encode, sentence_inputs
+from stance.encoding import Candidate, SentenceInput, encode, model_texts, sentence_inputs
 from stance.labels import KINDS, NO_RELATION, STANCES
 from stance.mentions import Mention, find_mentions
 from stance.relay import find_relay
@@ -17,8 +16,6 @@ from stance.segment import segment
 from stance.statement import Statement
 
 logger = logging.getLogger(__name__)
-
-_SURROGATE = re.compile("[\ud800-\udfff]")  # as in stance.encoding: the tokenizer cannot take lone surrogates
 
 DEFAULT_MAX_CHARS = 2_000_000
 # Bounds on the work one sentence can cause (pairs grow with the square of its mentions): only the first
@@ -280,8 +277,7 @@ class Classifier:
         from one call of the fast tokenizer over all of them; used only to order the batches."""
         if not inputs:
             return []
-        sentences = [_SURROGATE.sub("\ufffd", text[item.start : item.end]) for text, item in zip(texts, inputs)]
-        contexts = [CONTEXT_SEPARATOR.join(c.canonical for c in item.candidates if c.span is None) for item in inputs]
+        sentences, contexts, _ = model_texts(texts, inputs)
         ids = self.tokenizer(
             sentences, contexts, truncation="only_first", max_length=self.model.config.max_length,
             return_attention_mask=False, return_token_type_ids=False,

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from stance.gazetteer import gazetteer
 from stance.mentions import Mention
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -46,8 +47,6 @@ class SentenceInput:
 def own_side(speaker: Candidate, counterparty: Candidate) -> bool:
     """True when the counterparty is the speaker's own state ("the Soviet foreign ministry" → "Soviet
     Union"): the guide's counterparty is always the other side."""
-    from stance.gazetteer import gazetteer
-
     return speaker.country is not None and speaker.country == counterparty.country and counterparty.canonical in gazetteer().states
 
 
@@ -91,20 +90,11 @@ def sentence_inputs(
     return inputs
 
 
-def encode(
-    tokenizer: Any, texts: Sequence[str], inputs: Sequence[SentenceInput], max_length: int = 256, max_context: int = MAX_CONTEXT
-) -> dict[str, Any]:
-    """Tokenise a batch of sentences (one pass each) and index every candidate's tokens.
-
-    ``texts[i]`` is the article that ``inputs[i]`` (a sentence of it) indexes into.
-
-    Returns tensors: ``input_ids``, ``attention_mask``, ``mention_batch`` (M,), ``mention_mask`` (M, T),
-    ``mention_context`` (M,: 0 in the sentence, else the context actor's rank, at most ``max_context``), ``pair_speaker`` and ``pair_counterparty`` (P,) indexing mentions, and
-    ``pair_labels``/``pair_kinds`` (P,) when the inputs carry labels. Candidates cut off by truncation
-    get an all-zero mask and their pairs are dropped (``pair_index`` maps kept pairs back).
-    """
-    import torch
-
+def model_texts(
+    texts: Sequence[str], inputs: Sequence[SentenceInput]
+) -> tuple[list[str], list[str], list[list[tuple[int, int] | None]]]:
+    """The text pair the tokenizer sees for each input: the sentence and its context names joined by
+    ``CONTEXT_SEPARATOR``, with each candidate's span in the context string (None: in the sentence)."""
     # Lone surrogates cannot be encoded for the tokenizer; one-for-one replacement keeps offsets.
     sentences = [_SURROGATE.sub("\ufffd", text[item.start : item.end]) for text, item in zip(texts, inputs)]
     contexts = []
@@ -122,6 +112,24 @@ def encode(
             cursor += len(candidate.canonical)
         contexts.append(CONTEXT_SEPARATOR.join(parts))
         context_spans.append(spans)
+    return sentences, contexts, context_spans
+
+
+def encode(
+    tokenizer: Any, texts: Sequence[str], inputs: Sequence[SentenceInput], max_length: int = 256, max_context: int = MAX_CONTEXT
+) -> dict[str, Any]:
+    """Tokenise a batch of sentences (one pass each) and index every candidate's tokens.
+
+    ``texts[i]`` is the article that ``inputs[i]`` (a sentence of it) indexes into.
+
+    Returns tensors: ``input_ids``, ``attention_mask``, ``mention_batch`` (M,), ``mention_mask`` (M, T),
+    ``mention_context`` (M,: 0 in the sentence, else the context actor's rank, at most ``max_context``), ``pair_speaker`` and ``pair_counterparty`` (P,) indexing mentions, and
+    ``pair_labels``/``pair_kinds`` (P,) when the inputs carry labels. Candidates cut off by truncation
+    get an all-zero mask and their pairs are dropped (``pair_index`` maps kept pairs back).
+    """
+    import torch
+
+    sentences, contexts, context_spans = model_texts(texts, inputs)
     batch = tokenizer(
         sentences,
         contexts,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -27,6 +28,12 @@ class Entry:
     type: str
 
 
+def _names_pattern(names: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    """Whole-word alternation of ``names``, longest first (so "South Sudan" wins over "Sudan")."""
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(name) for name in ordered) + r")(?!\w)(?!\.\w)", flags)
+
+
 class Gazetteer:
     """Longest-match lookup of known actor names in text."""
 
@@ -34,10 +41,7 @@ class Gazetteer:
         self.entries = entries
         self.titles = frozenset(titles)
         self.institutions = tuple(sorted(institutions, key=len, reverse=True))
-        names = sorted(entries, key=len, reverse=True)
-        self._pattern = re.compile(
-            r"(?<![\w.])(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)(?!\.\w)"
-        )
+        self._pattern = _names_pattern(entries)
         self.canonical_to_country = {e.canonical: e.country for e in entries.values()}
         self.states = frozenset(e.canonical for e in entries.values() if e.type == "state")
 
@@ -66,9 +70,7 @@ class Gazetteer:
         for surface, entry in self.entries.items():
             if len(surface) >= 4:
                 folded.setdefault(surface.casefold(), entry)
-        names = sorted(folded, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(name) for name in names) + r")(?!\w)(?!\.\w)", re.IGNORECASE)
-        return folded, pattern
+        return folded, _names_pattern(folded, re.IGNORECASE)
 
 
 def _country_entries(names: dict[str, str]) -> dict[str, Entry]:

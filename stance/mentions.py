@@ -196,13 +196,22 @@ _NAME_WORD = r"(?:[A-Z][\w'’\-]*|of|and|on|for|the|de|des|du|la)"
 _DEFINITION = re.compile(rf"({_NAME_WORD}(?:\s+{_NAME_WORD}){{1,9}})\s+\(([A-Z][A-Za-z.&]{{1,9}})\)")
 
 
-def acronym_definitions(text: str) -> list[Mention]:
+@dataclass(frozen=True)
+class AcronymDefinition:
+    """A name spelt out before its acronym: the name's mention, the acronym, and where the ``(ACRONYM)`` ends."""
+
+    mention: Mention
+    acronym: str
+    end: int
+
+
+def acronym_definitions(text: str) -> list[AcronymDefinition]:
     """Names the article spells out before their acronym, as in "General Agreement on Tariffs and Trade
     (GATT)": one organisation mention each, named by the full name (the gazetteer's name when it knows them).
 
-    >>> [(m.text("the Organization of Petroleum Exporting Countries (OPEC) met"), m.canonical)
-    ...  for m in acronym_definitions("the Organization of Petroleum Exporting Countries (OPEC) met")]
-    [('Organization of Petroleum Exporting Countries', 'Organization of Petroleum Exporting Countries')]
+    >>> [(d.mention.text("the Organization of Petroleum Exporting Countries (OPEC) met"), d.mention.canonical, d.acronym)
+    ...  for d in acronym_definitions("the Organization of Petroleum Exporting Countries (OPEC) met")]
+    [('Organization of Petroleum Exporting Countries', 'Organization of Petroleum Exporting Countries', 'OPEC')]
     """
     g = gazetteer()
     found = []
@@ -216,22 +225,22 @@ def acronym_definitions(text: str) -> list[Mention]:
                 name = text[start : match.end(1)]
                 entry = g.lookup(match.group(2)) or g.lookup(name)
                 canonical = entry.canonical if entry and not _ACRONYM.match(entry.canonical) else name
-                found.append(Mention(start, match.end(1), canonical, entry.country if entry else None, "organisation"))
+                mention = Mention(start, match.end(1), canonical, entry.country if entry else None, "organisation")
+                found.append(AcronymDefinition(mention, match.group(2), match.end()))
                 break
     return found
 
 
 def _sentence_mentions(
-    text: str, start: int, end: int, headline_words: frozenset[str] | None = None, defined: list[Mention] | None = None
+    text: str, start: int, end: int, headline_words: frozenset[str] | None = None, defined: list[AcronymDefinition] | None = None
 ) -> list[Mention]:
     dateline = _DATELINE.match(text, start, end)
     if dateline:
         start = dateline.end()
-    own = [m for m in defined or [] if start <= m.start and m.end <= end]
-    reserved = []  # each definition with its parenthesised acronym
-    for m in own:
-        acronym = re.match(r"\s+\([^)]*\)", text[m.end : end])
-        reserved.append((m.start, m.end + (acronym.end() if acronym else 0)))
+    inside = [d for d in defined or [] if start <= d.mention.start and d.mention.end <= end]
+    own = [d.mention for d in inside]
+    # each definition with its parenthesised acronym (when the sentence holds it)
+    reserved = [(d.mention.start, d.end if d.end <= end else d.mention.end) for d in inside]
     mentions = own + [m for m in _gazetteer_mentions(text, start, end) if _free(reserved, m.start, m.end)]
     taken = [(m.start, m.end) for m in mentions] + reserved
     runs = _capitalised(text, start, end, taken)
@@ -286,13 +295,11 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
     headlines = [is_headline(text, s, e) for s, e in sentences]
     defined = acronym_definitions(text)
     acronyms = {}
-    for m in defined:
-        acronym = re.match(r"\s+\(([^)]*)\)", text[m.end :])
-        if acronym:
-            acronyms[acronym.group(1)] = m
-            entry = gazetteer().lookup(acronym.group(1))
-            if entry is not None:
-                acronyms[entry.canonical] = m
+    for d in defined:
+        acronyms[d.acronym] = d.mention
+        entry = gazetteer().lookup(d.acronym)
+        if entry is not None:
+            acronyms[entry.canonical] = d.mention
     raw = [[] if headline else _sentence_mentions(text, s, e, defined=defined) for (s, e), headline in zip(sentences, headlines)]
     for mentions in raw:
         for k, m in enumerate(mentions):

@@ -82,7 +82,10 @@ def pre_encode(clf: Any, texts: list[str], work: list[tuple[int, Any]], batch_si
     batches = []
     for start in range(0, len(order), batch_size):
         chunk = [work[w] for w in order[start : start + batch_size]]
-        encoded = encode(clf.tokenizer, [texts[a] for a, _ in chunk], [item for _, item in chunk], clf.model.config.max_length)
+        encoded = encode(
+            clf.tokenizer, [texts[a] for a, _ in chunk], [item for _, item in chunk], clf.model.config.max_length,
+            previous_chars=clf.model.config.previous_chars,
+        )
         batches.append({k: v for k, v in encoded.items() if isinstance(v, torch.Tensor)})
     return batches
 
@@ -119,7 +122,7 @@ def naive_classify(clf: Any, texts: list[str]) -> list[list[Any]]:
         for item in clf._prepare(text, None, None):
             if not item.pairs:
                 continue
-            encoded = encode(clf.tokenizer, [text], [item], clf.model.config.max_length)
+            encoded = encode(clf.tokenizer, [text], [item], clf.model.config.max_length, previous_chars=clf.model.config.previous_chars)
             with torch.no_grad():
                 relation, kind = clf.model(**{k: v for k, v in encoded.items() if isinstance(v, torch.Tensor)})
                 relation = torch.softmax(relation / clf.model.config.temperature, dim=-1).tolist()

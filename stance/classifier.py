@@ -247,7 +247,7 @@ class Classifier:
                 candidates.append(absent)
                 source = len(candidates) - 1
             pairs = [(source, t) for t in targets if candidates[t].canonical != candidates[source].canonical]
-            pair_inputs.append(SentenceInput(item.start, item.end, candidates, pairs))
+            pair_inputs.append(SentenceInput(item.start, item.end, candidates, pairs, previous=item.previous))
         return pair_inputs
 
     def _classify_articles(
@@ -277,7 +277,7 @@ class Classifier:
         from one call of the fast tokenizer over all of them; used only to order the batches."""
         if not inputs:
             return []
-        sentences, contexts, _ = model_texts(texts, inputs)
+        sentences, contexts, _ = model_texts(texts, inputs, self.model.config.previous_chars)
         ids = self.tokenizer(
             sentences, contexts, truncation="only_first", max_length=self.model.config.max_length,
             return_attention_mask=False, return_token_type_ids=False,
@@ -288,7 +288,8 @@ class Classifier:
         import torch
 
         inputs = [item for _, item in batch]
-        merged = encode(self.tokenizer, [texts[a] for a, _ in batch], inputs, self.model.config.max_length)
+        config = self.model.config
+        merged = encode(self.tokenizer, [texts[a] for a, _ in batch], inputs, config.max_length, previous_chars=config.previous_chars)
         tensors = {k: v.to(self.device) for k, v in merged.items() if isinstance(v, torch.Tensor)}
         with self._lock, torch.inference_mode():
             with torch.autocast(device_type="cuda", dtype=torch.float16, enabled=self.device.startswith("cuda")):

@@ -1,8 +1,10 @@
 """The one preprocessing path from sentences and actors to model input, for training and inference.
 
-A sentence is encoded once, as ``sentence [SEP] context names``: the context names are actors of
-the article that the sentence does not mention (the speaker of a continued quote, the party an
-implicit reply is aimed at), so every candidate, in the sentence or not, has tokens to pool.
+A sentence is encoded once, as ``sentence [SEP] context names | previous sentence``: the context names
+are actors of the article that the sentence does not mention (the speaker of a continued quote, the
+party an implicit reply is aimed at), so every candidate, in the sentence or not, has tokens to pool;
+the end of the previous sentence (when the model was trained with it, ``previous_chars`` > 0) tells
+who "he" is and what "the accusations" were.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from stance.mentions import Mention
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 CONTEXT_SEPARATOR = " ; "
+PREVIOUS_SEPARATOR = " | "
 MAX_CONTEXT = 8  # context ranks above this share one embedding
 MAX_LOOKBACK = 64  # sentences searched back for context actors (keeps long articles linear)
 
@@ -42,6 +45,7 @@ class SentenceInput:
     labels: list[int] | None = None
     kinds: list[int] | None = None
     sources: list[int] | None = None  # index of the gold relation behind each labelled pair, or -1
+    previous: tuple[int, int] | None = None  # the previous sentence's offsets in the article
 
 
 def own_side(speaker: Candidate, counterparty: Candidate) -> bool:
@@ -86,20 +90,33 @@ def sentence_inputs(
                     present.add(m.canonical)
                     context.append(Candidate(m.canonical, m.country, None))
         candidates.extend(context)
-        inputs.append(SentenceInput(start, end, candidates, candidate_pairs(candidates)))
+        previous = sentences[index - 1] if index else None
+        inputs.append(SentenceInput(start, end, candidates, candidate_pairs(candidates), previous=previous))
     return inputs
 
 
+def previous_text(text: str, span: tuple[int, int] | None, previous_chars: int) -> str:
+    """The last ``previous_chars`` characters of the previous sentence, cut at a word boundary."""
+    if span is None or previous_chars <= 0:
+        return ""
+    tail = text[span[0] : span[1]]
+    if len(tail) > previous_chars:
+        tail = tail[-previous_chars:]
+        tail = tail[tail.find(" ") + 1 :] if " " in tail else tail
+    return _SURROGATE.sub("\ufffd", tail.strip())
+
+
 def model_texts(
-    texts: Sequence[str], inputs: Sequence[SentenceInput]
+    texts: Sequence[str], inputs: Sequence[SentenceInput], previous_chars: int = 0
 ) -> tuple[list[str], list[str], list[list[tuple[int, int] | None]]]:
-    """The text pair the tokenizer sees for each input: the sentence and its context names joined by
-    ``CONTEXT_SEPARATOR``, with each candidate's span in the context string (None: in the sentence)."""
+    """The text pair the tokenizer sees for each input: the sentence, and its context names joined by
+    ``CONTEXT_SEPARATOR`` then (``previous_chars`` > 0) the end of the previous sentence after
+    ``PREVIOUS_SEPARATOR``; with each candidate's span in the context string (None: in the sentence)."""
     # Lone surrogates cannot be encoded for the tokenizer; one-for-one replacement keeps offsets.
     sentences = [_SURROGATE.sub("\ufffd", text[item.start : item.end]) for text, item in zip(texts, inputs)]
     contexts = []
     context_spans: list[list[tuple[int, int] | None]] = []
-    for item in inputs:
+    for text, item in zip(texts, inputs):
         parts, spans, cursor = [], [], 0
         for candidate in item.candidates:
             if candidate.span is not None:
@@ -110,17 +127,25 @@ def model_texts(
             spans.append((cursor, cursor + len(candidate.canonical)))
             parts.append(candidate.canonical)
             cursor += len(candidate.canonical)
-        contexts.append(CONTEXT_SEPARATOR.join(parts))
+        context = CONTEXT_SEPARATOR.join(parts)
+        previous = previous_text(text, item.previous, previous_chars)
+        contexts.append(f"{context}{PREVIOUS_SEPARATOR}{previous}" if previous else context)
         context_spans.append(spans)
     return sentences, contexts, context_spans
 
 
 def encode(
-    tokenizer: Any, texts: Sequence[str], inputs: Sequence[SentenceInput], max_length: int = 256, max_context: int = MAX_CONTEXT
+    tokenizer: Any,
+    texts: Sequence[str],
+    inputs: Sequence[SentenceInput],
+    max_length: int = 256,
+    max_context: int = MAX_CONTEXT,
+    previous_chars: int = 0,
 ) -> dict[str, Any]:
     """Tokenise a batch of sentences (one pass each) and index every candidate's tokens.
 
-    ``texts[i]`` is the article that ``inputs[i]`` (a sentence of it) indexes into.
+    ``texts[i]`` is the article that ``inputs[i]`` (a sentence of it) indexes into; ``previous_chars``
+    (the model config's) is how much of the previous sentence the context carries.
 
     Returns tensors: ``input_ids``, ``attention_mask``, ``mention_batch`` (M,), ``mention_mask`` (M, T),
     ``mention_context`` (M,: 0 in the sentence, else the context actor's rank, at most ``max_context``), ``pair_speaker`` and ``pair_counterparty`` (P,) indexing mentions, and
@@ -129,7 +154,7 @@ def encode(
     """
     import torch
 
-    sentences, contexts, context_spans = model_texts(texts, inputs)
+    sentences, contexts, context_spans = model_texts(texts, inputs, previous_chars)
     batch = tokenizer(
         sentences,
         contexts,

@@ -55,6 +55,7 @@ class ModelConfig:
     kinds: list[str] = field(default_factory=lambda: list(KINDS))
     max_length: int = 256
     context_size: int = 6
+    previous_chars: int = 0  # characters of the previous sentence in the context segment (0: none)
     temperature: float = 1.0
     relation_threshold: float = 0.5  # a pair is a relation when P(none) is below this (tuned on dev)
     frozen_word_embeddings: str | None = None  # sha256 of the base model's tensor when not stored

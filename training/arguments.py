@@ -37,6 +37,7 @@ class TrainingArguments:
     stance_weight: float = 1.0
     max_length: int = 256
     context_size: int = 6
+    previous_chars: int = 240
     freeze_embeddings: bool = True
     device: str = "auto"
     threads: int = 0
@@ -63,7 +64,7 @@ class TrainingArguments:
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{_flag(name)} must be at least 1, got {getattr(self, name)}")
-        for name in ("extra_limit", "context_size", "threads", "save_steps", "max_steps"):
+        for name in ("extra_limit", "context_size", "previous_chars", "threads", "save_steps", "max_steps"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{_flag(name)} must be 0 or more, got {getattr(self, name)}")
         for name in ("learning_rate", "head_learning_rate"):

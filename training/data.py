@@ -12,7 +12,9 @@ logger = logging.getLogger(__name__)
 
 
 def _to_rows(batch: dict[str, list[Any]], context_size: int, force_gold: bool) -> dict[str, list[Any]]:
-    rows: dict[str, list[Any]] = {k: [] for k in ("article", "text", "start", "end", "candidates", "pairs", "labels", "kinds", "sources")}
+    rows: dict[str, list[Any]] = {
+        k: [] for k in ("article", "text", "start", "end", "previous", "candidates", "pairs", "labels", "kinds", "sources")
+    }
     for record_id, text, relations, partial in zip(batch["id"], batch["text"], batch["relations"], batch["partial"]):
         # relation order is kept, so "sources" index the record's relations
         for item in labelled_inputs({"text": text, "relations": relations, "partial": partial}, context_size, force_gold):
@@ -22,6 +24,7 @@ def _to_rows(batch: dict[str, list[Any]], context_size: int, force_gold: bool) -
             rows["text"].append(text)
             rows["start"].append(item.start)
             rows["end"].append(item.end)
+            rows["previous"].append(list(item.previous) if item.previous else [-1, -1])
             rows["candidates"].append(
                 [{"canonical": c.canonical, "country": c.country, "span": list(c.span) if c.span else None} for c in item.candidates]
             )
@@ -63,4 +66,5 @@ def row_to_input(row: dict[str, Any]) -> SentenceInput:
     return SentenceInput(
         row["start"], row["end"], candidates, [tuple(p) for p in row["pairs"]], list(row["labels"]), list(row["kinds"]),
         list(row["sources"]) if "sources" in row else None,
+        tuple(row["previous"]) if row.get("previous", [-1, -1])[0] >= 0 else None,  # type: ignore[arg-type]
     )

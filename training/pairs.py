@@ -17,9 +17,10 @@ def batches(dataset: Any, indices: Sequence[int], batch_size: int) -> Iterator[l
         yield [dataset[int(i)] for i in indices[start : start + batch_size]]
 
 
-def encode_rows(tokenizer: Any, rows: list[dict[str, Any]], max_length: int, device: str) -> dict[str, Any]:
+def encode_rows(tokenizer: Any, rows: list[dict[str, Any]], config: Any, device: str) -> dict[str, Any]:
+    """Encode dataset rows as ``config`` (a model config) says: its ``max_length`` and ``previous_chars``."""
     inputs = [row_to_input(row) for row in rows]
-    encoded = encode(tokenizer, [row["text"] for row in rows], inputs, max_length)
+    encoded = encode(tokenizer, [row["text"] for row in rows], inputs, config.max_length, previous_chars=config.previous_chars)
     return {k: (v.to(device) if isinstance(v, torch.Tensor) else v) for k, v in encoded.items()}
 
 
@@ -42,7 +43,7 @@ def predict_rows(model: Any, tokenizer: Any, dataset: Any, batch_size: int = 32,
     order = sorted(range(len(dataset)), key=lambda i: dataset[i]["end"] - dataset[i]["start"])
     logits, kind_logits, labels, kinds, articles, sources = [], [], [], [], [], []
     for rows in batches(dataset, order, batch_size):
-        encoded = encode_rows(tokenizer, rows, model.config.max_length, device)
+        encoded = encode_rows(tokenizer, rows, model.config, device)
         with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda")):
             relation, kind = model(**encoded)
         logits.append(relation.float().cpu())

@@ -61,6 +61,7 @@ def build_model(args: TrainingArguments) -> tuple[StanceModel, Any]:
         encoder_config=encoder.config.to_dict(),
         max_length=args.max_length,
         context_size=args.context_size,
+        previous_chars=args.previous_chars,
     )
     model = StanceModel(config, encoder)
     if args.freeze_embeddings:
@@ -174,7 +175,7 @@ class Trainer:
         return self.state
 
     def _step(self, rows: list[dict[str, Any]]) -> float:
-        encoded = encode_rows(self.tokenizer, rows, self.args.max_length, self.device)
+        encoded = encode_rows(self.tokenizer, rows, self.model.config, self.device)
         with torch.autocast(device_type="cuda", dtype=self.amp_dtype, enabled=self._amp):
             relation, kind = self.model(**encoded)
             labels = encoded["pair_labels"]

@@ -61,6 +61,17 @@ _GROUP_DESCRIPTION = re.compile(
     r"\b[Tt]he (?:company|firm|junta|bloc|alliance|authorities|government|ministry|regime|rebels|militants|group|"
     r"embassy|administration|military|army|organisation|organization|agency|commission|council|kingdom|republic)\b"
 )
+# Regions are places, never actors; "Council of Europe", "South Africa" and "Asia-Pacific ..." are left alone.
+_REGION = re.compile(
+    r"(?<!Council of )(?<!South )\b(?:(?:Latin|South|Central|North) America|(?:Southeast|South|Central|East|West) Asia|"
+    r"(?:West|East|North|Southern|Central|sub-Saharan) Africa|Africa|Europe|Asia|Middle East|Caribbean|Balkans|Sahel)\b(?![\s-]+[A-Z])"
+)
+# A lone unknown capitalised word used as a modifier ("Islamist rebels", "African states", "Roseires dam").
+_ADJECTIVE_ENDINGS = ("ist", "an", "ese", "ish", "ic", "ern")
+_PLACE_NOUNS = frozenset(
+    """dam river province region district camp camps valley port airport island islands sea strait desert mountains
+    plant field fields refinery mine mines border basin peninsula coast city town village area enclave corridor""".split()
+)
 _GOVERNMENT = frozenset({"government", "Government", "administration", "cabinet", "Cabinet", "presidency", "leadership", "regime"})
 
 
@@ -92,6 +103,8 @@ def _gazetteer_mentions(text: str, start: int, end: int) -> list[Mention]:
     one_case = len(letters) > 8 and (letters.isupper() or letters.islower())
     for s, e, entry in g.find(text, start, end, ignore_case=one_case):
         canonical, kind = entry.canonical, entry.type
+        if kind == "capital" and re.search(r"\b[Ii]n\s+$", text[max(start, s - 4) : s]):
+            kind = "location"  # "diplomats in Addis Ababa": a place used as a location, never an actor
         tail = text[e:end]
         possessive = re.match(r"(?:['’]s)?\s+", tail)
         if kind in ("state", "demonym", "capital") and possessive:
@@ -241,8 +254,16 @@ def _sentence_mentions(
     own = [d.mention for d in inside]
     # each definition with its parenthesised acronym (when the sentence holds it)
     reserved = [(d.mention.start, d.end if d.end <= end else d.mention.end) for d in inside]
+    reserved += [(m.start(), m.end()) for m in _REGION.finditer(text, start, end)]
     mentions = own + [m for m in _gazetteer_mentions(text, start, end) if _free(reserved, m.start, m.end)]
     taken = [(m.start, m.end) for m in mentions] + reserved
+    mentions = [m for m in mentions if m.type != "location"]
+    for m in sorted(mentions, key=lambda m: m.start):
+        head = _adjacent_name(text, mentions, m.start)
+        if head is not None and text[m.start : m.end] in _ORG_WORDS:  # "AU Commission", not "European Commission"
+            mentions.remove(head)
+            mentions.remove(m)
+            mentions.append(Mention(head.start, m.end, text[head.start : m.end], None if head.type == "organisation" else head.country, "organisation"))
     runs = _capitalised(text, start, end, taken)
     if headline_words is not None:
         runs = _known_words_only(text, runs, headline_words)
@@ -251,12 +272,20 @@ def _sentence_mentions(
         if len(words) == 1 and s == start and surface in _STOP:
             continue
         if any(w.strip("’'s") in _ORG_WORDS for w in words):
+            head = _adjacent_name(text, mentions, s)
+            if head is not None:  # "Peking Review", "AU Commission", "U.S. Senate Finance Committee": one name
+                mentions.remove(head)
+                country = head.country if head.type != "organisation" else None
+                mentions.append(Mention(head.start, e, text[head.start : e], country, "organisation"))
+                continue
             canonical = re.sub(r"^the\s+", "", surface)
             mentions.append(Mention(s, e, canonical, None, "organisation"))
         elif len(words) >= 2 or titled:
             mentions.append(Mention(s, e, surface, None, "person"))
         elif _ACRONYM.match(surface):
             mentions.append(Mention(s, e, surface, None, "organisation"))
+        elif _modifier(text, surface, e, end):
+            continue
         elif _before_reporting_verb(text, e, end, within=1) or (s > start and text[s - 2 : s] not in (". ", '" ', "“ ")):
             mentions.append(Mention(s, e, surface, None, "speaker"))
         else:
@@ -272,6 +301,22 @@ def _sentence_mentions(
                 mentions.append(Mention(match.start(), match.end(), match.group(0), None, kind))
                 taken.append((match.start(), match.end()))
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _adjacent_name(text: str, mentions: list[Mention], start: int) -> Mention | None:
+    """The gazetteer mention that ends right before ``start`` (only spaces between), if any."""
+    for m in mentions:
+        if m.end < start and not text[m.end : start].strip() and m.type in ("state", "demonym", "capital", "organisation", "institution"):
+            return m
+    return None
+
+
+def _modifier(text: str, word: str, position: int, end: int) -> bool:
+    """A lone capitalised word that modifies the noun after it: an adjective or a named place."""
+    following = re.match(r"\s+([a-z][a-z\-]*)", text[position:end])
+    if following is None or _before_reporting_verb(text, position, end, within=1):
+        return False
+    return word.endswith(_ADJECTIVE_ENDINGS) or following.group(1) in _PLACE_NOUNS
 
 
 def _before_reporting_verb(text: str, position: int, end: int, within: int = 3) -> bool:

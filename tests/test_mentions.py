@@ -90,3 +90,33 @@ def test_text_in_one_case_still_names_countries():
 def test_shared_and_plural_demonyms():
     assert ("American", "United States", "USA") in mentions("The American envoy left.")[0]
     assert ("Iranians", "Iran", "IRN") in mentions("He hoped the Iranians would understand.")[0]
+
+
+def test_regions_modifiers_and_capitals_used_as_locations_are_not_actors():
+    text = (
+        "Diplomats in Addis Ababa said Islamist rebels had crossed into Mali from Africa's Sahel. "
+        "Sudan said water at its Roseires dam had dropped, citing African states and Latin America."
+    )
+    names = [[canonical for _, canonical, _ in sentence] for sentence in mentions(text)]
+    assert names == [["Mali"], ["Sudan"]]
+
+
+def test_capital_as_metonym_after_other_prepositions_is_still_an_actor():
+    assert ("Addis Ababa", "Ethiopia", "ETH") in mentions("Egypt sent a protest to Addis Ababa.")[0]
+
+
+def test_council_of_europe_and_south_africa_are_not_regions():
+    names = [canonical for _, canonical, _ in mentions("The Council of Europe criticised South Africa.")[0]]
+    assert names == ["Council of Europe", "South Africa"]
+
+
+def test_a_gazetteer_name_followed_by_organisation_words_is_one_organisation():
+    text = "The Peking Review attacked the U.S. Senate Finance Committee, and the AU Commission met the EC Council of Ministers."
+    assert [surface for surface, _, _ in mentions(text)[0]] == [
+        "Peking Review", "U.S. Senate Finance Committee", "AU Commission", "EC Council of Ministers",
+    ]
+
+
+def test_more_titles_are_stripped_from_names():
+    text = "Minister Delegate Karim Benslimane met Sir Geoffrey Howe."
+    assert [canonical for _, canonical, _ in mentions(text)[0]] == ["Karim Benslimane", "Geoffrey Howe"]

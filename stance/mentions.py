@@ -40,7 +40,8 @@ _ORG_WORDS = frozenset(
     Senate Office Department Service Services Federation League Industries Motors Telecom Petroleos Trust
     Network Coalition Brigade Brigades Militia Council Board Cabinet Secretariat Programme Program Chamber
     Conference Centre Center Tribunal Bureau Police Mission Delegation Embassy Consulate Foundation Society
-    Church Observatory Institution Directorate Review Times Post Herald Daily""".split()
+    Church Observatory Institution Directorate Review Times Post Herald Daily Radio Television TV News Press
+    Broadcasting Gazette Journal Tribune Telegraph""".split()
 )
 _TITLE_TAILS = frozenset(
     "State Defence Defense Foreign Affairs Commerce Trade Finance Treasury Energy Interior Justice Health "

@@ -115,6 +115,7 @@ def test_a_gazetteer_name_followed_by_organisation_words_is_one_organisation():
     assert [surface for surface, _, _ in mentions(text)[0]] == [
         "Peking Review", "U.S. Senate Finance Committee", "AU Commission", "EC Council of Ministers",
     ]
+    assert mentions("Tehran Radio said the diplomats would leave.")[0] == [("Tehran Radio", "Tehran Radio", "IRN")]
 
 
 def test_more_titles_are_stripped_from_names():

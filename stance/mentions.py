@@ -287,7 +287,7 @@ def _sentence_mentions(
             mentions.append(Mention(s, e, surface, None, "organisation"))
         elif _modifier(text, surface, e, end):
             continue
-        elif _before_reporting_verb(text, e, end, within=1) or (s > start and text[s - 2 : s] not in (". ", '" ', "“ ")):
+        elif _before_reporting_verb(text, e, end, within=1) or (re.search(r"\w", text[start:s]) and text[s - 2 : s] not in (". ", '" ', "“ ")):
             mentions.append(Mention(s, e, surface, None, "speaker"))
         else:
             mentions.append(Mention(s, e, surface, None, "single"))

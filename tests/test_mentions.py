@@ -121,3 +121,8 @@ def test_a_gazetteer_name_followed_by_organisation_words_is_one_organisation():
 def test_more_titles_are_stripped_from_names():
     text = "Minister Delegate Karim Benslimane met Sir Geoffrey Howe."
     assert [canonical for _, canonical, _ in mentions(text)[0]] == ["Karim Benslimane", "Geoffrey Howe"]
+
+
+def test_a_capitalised_first_word_after_opening_quote_and_bracket_is_not_an_actor():
+    text = "“(Ties between Russia and China) surpass the alliances of the cold war era,” Li said."
+    assert [surface for surface, _, _ in mentions(text)[0]][:2] == ["Russia", "China"]

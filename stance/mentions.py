@@ -261,10 +261,9 @@ def _sentence_mentions(
     mentions = [m for m in mentions if m.type != "location"]
     for m in sorted(mentions, key=lambda m: m.start):
         head = _adjacent_name(text, mentions, m.start)
-        if head is not None and text[m.start : m.end] in _ORG_WORDS:  # "AU Commission", not "European Commission"
-            mentions.remove(head)
+        if head is not None and m in mentions and text[m.start : m.end] in _ORG_WORDS:  # "AU Commission", not "European Commission"
             mentions.remove(m)
-            mentions.append(Mention(head.start, m.end, text[head.start : m.end], None if head.type == "organisation" else head.country, "organisation"))
+            mentions.append(_joined(text, mentions, head, m.end))
     runs = _capitalised(text, start, end, taken)
     if headline_words is not None:
         runs = _known_words_only(text, runs, headline_words)
@@ -274,10 +273,8 @@ def _sentence_mentions(
             continue
         if any(w.strip("’'s") in _ORG_WORDS for w in words):
             head = _adjacent_name(text, mentions, s)
-            if head is not None:  # "Peking Review", "AU Commission", "U.S. Senate Finance Committee": one name
-                mentions.remove(head)
-                country = head.country if head.type != "organisation" else None
-                mentions.append(Mention(head.start, e, text[head.start : e], country, "organisation"))
+            if head is not None:  # "Peking Review", "U.S. Senate Finance Committee": one name
+                mentions.append(_joined(text, mentions, head, e))
                 continue
             canonical = re.sub(r"^the\s+", "", surface)
             mentions.append(Mention(s, e, canonical, None, "organisation"))
@@ -310,6 +307,12 @@ def _adjacent_name(text: str, mentions: list[Mention], start: int) -> Mention | 
         if m.end < start and not text[m.end : start].strip() and m.type in ("state", "demonym", "capital", "organisation", "institution"):
             return m
     return None
+
+
+def _joined(text: str, mentions: list[Mention], head: Mention, end: int) -> Mention:
+    """``head`` (removed from ``mentions``) extended to ``end`` as one organisation, in the head's country."""
+    mentions.remove(head)
+    return Mention(head.start, end, text[head.start : end], None if head.type == "organisation" else head.country, "organisation")
 
 
 def _modifier(text: str, word: str, position: int, end: int) -> bool:

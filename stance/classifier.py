@@ -72,17 +72,25 @@ def check_max_chars(max_chars: object) -> int:
 # within a few MB. The trade-off on the benchmark workload (2 CPU cores): 16384 gives peak RSS 635 MiB and
 # end-to-end 0.70 x the encoder ceiling; 131072 gives 854 MiB and 0.87 x (benchmarks/RESULTS.md).
 PAIR_TOKEN_BUDGET = 16384
+# The encoder's activations grow with sentences x padded length (and its attention with the square of the
+# length): batches of long sentences are cut to this many padded tokens.
+ENCODER_TOKEN_BUDGET = 2048
 
 
 def _batches(order: list[int], batch_size: int, lengths: list[int], pairs: list[int]) -> list[list[int]]:
-    """Consecutive runs of ``order`` (sorted by token count): at most ``batch_size`` sentences, and at
-    most ``PAIR_TOKEN_BUDGET`` pair-tokens (pairs x padded length) unless a sentence alone is over it."""
+    """Consecutive runs of ``order`` (sorted by token count): at most ``batch_size`` sentences, at most
+    ``ENCODER_TOKEN_BUDGET`` padded tokens and at most ``PAIR_TOKEN_BUDGET`` pair-tokens (pairs x padded
+    length), unless a sentence alone is over a budget."""
     batches: list[list[int]] = []
     current: list[int] = []
     total_pairs = 0
     for w in order:
         longest = max(lengths[w], max((lengths[v] for v in current), default=0))
-        if current and (len(current) >= batch_size or (total_pairs + pairs[w]) * longest > PAIR_TOKEN_BUDGET):
+        if current and (
+            len(current) >= batch_size
+            or (len(current) + 1) * longest > ENCODER_TOKEN_BUDGET
+            or (total_pairs + pairs[w]) * longest > PAIR_TOKEN_BUDGET
+        ):
             batches.append(current)
             current, total_pairs = [], 0
         current.append(w)

@@ -160,3 +160,22 @@ def test_odd_input_gives_valid_offsets(tiny_classifier, text):
     for s in statements:
         assert text[s.start : s.end] == s.text
         assert abs(sum(s.scores.values()) - 1) < 1e-5
+
+
+def test_batches_respect_sentence_token_and_pair_budgets():
+    from stance.classifier import ENCODER_TOKEN_BUDGET, PAIR_TOKEN_BUDGET, _batches
+
+    lengths = [10] * 40 + [200] * 30 + [3000]
+    pairs = [2] * 40 + [6] * 30 + [1]
+    order = sorted(range(len(lengths)), key=lengths.__getitem__)
+    batches = _batches(order, 32, lengths, pairs)
+    assert sorted(w for batch in batches for w in batch) == order  # every sentence once
+    assert batches[0] == order[:32]  # short sentences: the sentence count binds
+    assert max(len(batch) for batch in batches[2:-1]) == ENCODER_TOKEN_BUDGET // 200  # long ones: the token budget
+    for batch in batches:
+        longest = max(lengths[w] for w in batch)
+        assert len(batch) <= 32
+        if len(batch) > 1:
+            assert len(batch) * longest <= ENCODER_TOKEN_BUDGET
+            assert sum(pairs[w] for w in batch) * longest <= PAIR_TOKEN_BUDGET
+    assert [70] in batches  # a sentence over every budget still gets its own batch

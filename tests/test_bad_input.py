@@ -585,6 +585,7 @@ NONSENSE = [
     (["--max-length", "0"], "--max-length must be at least 1"),
     (["--max-length", "8"], "--max-length must be at least 16 tokens"),
     (["--context-size", "-1"], "--context-size must be 0 or more, got -1"),
+    (["--previous-chars", "-1"], "--previous-chars must be 0 or more, got -1"),
     (["--save-steps", "-5"], "--save-steps must be 0 or more"),
     (["--seed", "-1"], r"--seed must be between 0 and 2\*\*32 - 1"),
     (["--extra-sets", "wikipedia"], r"--extra-sets: unknown \['wikipedia'\]"),

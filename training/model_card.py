@@ -50,7 +50,10 @@ def write_model_card(path: Path, args: TrainingArguments, metrics: dict[str, Any
         "",
         "A `stance` model: for every sentence of a news article it scores ordered (speaker, counterparty) pairs of",
         "candidate actors as `none`, `cooperative`, `adversarial` or `neutral`, and the statement kind",
-        "(`quote`, `reported`, `action`). One encoder pass per sentence; a span-pair head over pooled mention tokens.",
+        "(`quote`, `reported`, `action`). One encoder pass per sentence, with the names of up to "
+        f"{args.context_size} nearby actors it does not mention"
+        + (f" and the last {args.previous_chars} characters of the previous sentence" if args.previous_chars else "")
+        + "; a span-pair head over pooled mention tokens.",
         "Load it with `stance.Classifier.from_pretrained(folder)`.",
         "",
         "## Training",

@@ -282,9 +282,11 @@ def _sentence_mentions(
             mentions.append(Mention(s, e, surface, None, "person"))
         elif _ACRONYM.match(surface):
             mentions.append(Mention(s, e, surface, None, "organisation"))
+        elif _before_reporting_verb(text, e, end, within=1):
+            mentions.append(Mention(s, e, surface, None, "speaker"))
         elif _modifier(text, surface, e, end):
             continue
-        elif _before_reporting_verb(text, e, end, within=1) or (re.search(r"\w", text[start:s]) and text[s - 2 : s] not in (". ", '" ', "“ ")):
+        elif re.search(r"\w", text[start:s]) and text[s - 2 : s] not in (". ", '" ', "“ "):
             mentions.append(Mention(s, e, surface, None, "speaker"))
         else:
             mentions.append(Mention(s, e, surface, None, "single"))
@@ -318,9 +320,7 @@ def _joined(text: str, mentions: list[Mention], head: Mention, end: int) -> Ment
 def _modifier(text: str, word: str, position: int, end: int) -> bool:
     """A lone capitalised word that modifies the noun after it: an adjective or a named place."""
     following = re.match(r"\s+([a-z][a-z\-]*)", text[position:end])
-    if following is None or _before_reporting_verb(text, position, end, within=1):
-        return False
-    return word.endswith(_ADJECTIVE_ENDINGS) or following.group(1) in _PLACE_NOUNS
+    return following is not None and (word.endswith(_ADJECTIVE_ENDINGS) or following.group(1) in _PLACE_NOUNS)
 
 
 def _before_reporting_verb(text: str, position: int, end: int, within: int = 3) -> bool:

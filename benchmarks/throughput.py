@@ -75,17 +75,12 @@ def pre_encode(clf: Any, texts: list[str], work: list[tuple[int, Any]], batch_si
     """Tensors of every batch, sentences sorted by token count (as the classifier batches them)."""
     import torch
 
-    from stance.encoding import encode
-
     lengths = clf._token_lengths([texts[a] for a, _ in work], [item for _, item in work])
     order = sorted(range(len(work)), key=lengths.__getitem__)
     batches = []
     for start in range(0, len(order), batch_size):
         chunk = [work[w] for w in order[start : start + batch_size]]
-        encoded = encode(
-            clf.tokenizer, [texts[a] for a, _ in chunk], [item for _, item in chunk], clf.model.config.max_length,
-            previous_chars=clf.model.config.previous_chars,
-        )
+        encoded = clf._encode([texts[a] for a, _ in chunk], [item for _, item in chunk])
         batches.append({k: v for k, v in encoded.items() if isinstance(v, torch.Tensor)})
     return batches
 
@@ -114,15 +109,13 @@ def naive_classify(clf: Any, texts: list[str]) -> list[list[Any]]:
     """The simple way: every sentence through tokenizer and model on its own."""
     import torch
 
-    from stance.encoding import encode
-
     results = []
     for text in texts:
         statements = []
         for item in clf._prepare(text, None, None):
             if not item.pairs:
                 continue
-            encoded = encode(clf.tokenizer, [text], [item], clf.model.config.max_length, previous_chars=clf.model.config.previous_chars)
+            encoded = clf._encode([text], [item])
             with torch.no_grad():
                 relation, kind = clf.model(**{k: v for k, v in encoded.items() if isinstance(v, torch.Tensor)})
                 relation = torch.softmax(relation / clf.model.config.temperature, dim=-1).tolist()

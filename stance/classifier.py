@@ -292,12 +292,16 @@ class Classifier:
         )["input_ids"]
         return [len(row) for row in ids]
 
+    def _encode(self, texts: list[str], inputs: list[SentenceInput]) -> dict[str, Any]:
+        """:func:`stance.encoding.encode` with this model's maximum length and previous-sentence context."""
+        config = self.model.config
+        return encode(self.tokenizer, texts, inputs, config.max_length, previous_chars=config.previous_chars)
+
     def _predict(self, batch: list[tuple[int, SentenceInput]], texts: list[str]) -> list[list[tuple[list[float], list[float]]]]:
         import torch
 
         inputs = [item for _, item in batch]
-        config = self.model.config
-        merged = encode(self.tokenizer, [texts[a] for a, _ in batch], inputs, config.max_length, previous_chars=config.previous_chars)
+        merged = self._encode([texts[a] for a, _ in batch], inputs)
         tensors = {k: v.to(self.device) for k, v in merged.items() if isinstance(v, torch.Tensor)}
         with self._lock, torch.inference_mode():
             with torch.autocast(device_type="cuda", dtype=torch.float16, enabled=self.device.startswith("cuda")):

@@ -14,6 +14,7 @@ from stance.mentions import Mention, find_mentions
 from stance.relay import find_relay
 from stance.segment import segment
 from stance.statement import Statement
+from stance.tokenization import PairTokenizer
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +152,7 @@ class Classifier:
         self.max_chars = check_max_chars(max_chars)
         self.device = resolve_device(device)
         self.model = model.to(self.device).eval()
-        self.tokenizer = tokenizer
+        self.tokenizer = PairTokenizer.wrap(tokenizer)
         self._lock = threading.Lock()
 
     @classmethod
@@ -162,18 +163,14 @@ class Classifier:
         if "max_chars" in kwargs:
             check_max_chars(kwargs["max_chars"])
         resolve_device(device)  # a bad device fails before the model loads
-        from transformers import AutoTokenizer
-
         from stance.model import ModelFolderError, StanceModel
 
         folder = Path(path) if path is not None else default_model_path()
         model = StanceModel.load(folder)
         try:
-            tokenizer = AutoTokenizer.from_pretrained(str(folder), use_fast=True)
+            tokenizer = PairTokenizer.from_folder(folder)
         except (OSError, ValueError) as error:
             raise ModelFolderError(f"{folder} has no usable tokenizer: {error}") from None
-        if not getattr(tokenizer, "is_fast", False):
-            raise ModelFolderError(f"{folder}: stance needs a fast tokenizer (tokenizer.json) for character offsets")
         return cls(model, tokenizer, device=device, **kwargs)
 
     def save_pretrained(self, path: str | Path) -> None:
@@ -286,11 +283,7 @@ class Classifier:
         if not inputs:
             return []
         sentences, contexts, _ = model_texts(texts, inputs, self.model.config.previous_chars)
-        ids = self.tokenizer(
-            sentences, contexts, truncation="only_first", max_length=self.model.config.max_length,
-            return_attention_mask=False, return_token_type_ids=False,
-        )["input_ids"]
-        return [len(row) for row in ids]
+        return [len(e.ids) for e in self.tokenizer(sentences, contexts, self.model.config.max_length, pad=False)]
 
     def _encode(self, texts: list[str], inputs: list[SentenceInput]) -> dict[str, Any]:
         """:func:`stance.encoding.encode` with this model's maximum length and previous-sentence context."""

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -256,9 +257,8 @@ def main(argv: list[str] | None = None, stdin: TextIO | None = None, stdout: Tex
         if args.output and Path(args.output).is_dir():
             raise InputError(f"{args.output}: is a folder; give -o a file path")
         articles, skipped = read_articles(args.files, args.input_format, args.text_column, args.skip_bad_lines, stdin, args.max_chars)
-        import transformers
-
-        transformers.logging.set_verbosity_error()
+        # Read by transformers when a non-BERT model imports it; a BERT model never does (start-up time).
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from stance.classifier import Classifier
 
         classifier = Classifier.from_pretrained(args.model, device=args.device, max_chars=args.max_chars)

@@ -13,10 +13,13 @@ import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stance.gazetteer import gazetteer
 from stance.mentions import Mention
+
+if TYPE_CHECKING:
+    from stance.tokenization import PairTokenizer
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 CONTEXT_SEPARATOR = " ; "
@@ -135,7 +138,7 @@ def model_texts(
 
 
 def encode(
-    tokenizer: Any,
+    tokenizer: PairTokenizer,
     texts: Sequence[str],
     inputs: Sequence[SentenceInput],
     max_length: int = 256,
@@ -155,21 +158,13 @@ def encode(
     import torch
 
     sentences, contexts, context_spans = model_texts(texts, inputs, previous_chars)
-    batch = tokenizer(
-        sentences,
-        contexts,
-        truncation="only_first",
-        max_length=max_length,
-        padding=True,
-        return_offsets_mapping=True,
-        return_tensors="pt",
-    )
-    length = batch["input_ids"].shape[1]
+    encodings = tokenizer(sentences, contexts, max_length)
+    length = len(encodings[0].ids) if encodings else 0
     mention_batch, mention_rows, mention_context = [], [], []
     pair_speaker, pair_counterparty, pair_labels, pair_kinds, pair_index = [], [], [], [], []
     for b, item in enumerate(inputs):
-        sequence_ids = batch.sequence_ids(b)
-        offsets = batch["offset_mapping"][b].tolist()
+        sequence_ids = encodings[b].sequence_ids
+        offsets = encodings[b].offsets
         first = len(mention_batch)
         usable = []
         rank = 0
@@ -198,8 +193,9 @@ def encode(
                 pair_labels.append(item.labels[p])
                 pair_kinds.append(item.kinds[p] if item.kinds is not None else -100)
     encoded: dict[str, Any] = {
-        "input_ids": batch["input_ids"],
-        "attention_mask": batch["attention_mask"],
+        "input_ids": torch.tensor([e.ids for e in encodings], dtype=torch.long).reshape(len(encodings), length),
+        "attention_mask": torch.tensor([e.attention_mask for e in encodings], dtype=torch.long).reshape(len(encodings), length),
+        "token_type_ids": torch.tensor([e.type_ids for e in encodings], dtype=torch.long).reshape(len(encodings), length),
         "mention_batch": torch.tensor(mention_batch, dtype=torch.long),
         "mention_mask": torch.tensor(mention_rows, dtype=torch.float32).reshape(len(mention_rows), length),
         "mention_context": torch.tensor(mention_context, dtype=torch.long),
@@ -207,8 +203,6 @@ def encode(
         "pair_counterparty": torch.tensor(pair_counterparty, dtype=torch.long),
         "pair_index": pair_index,
     }
-    if "token_type_ids" in batch:
-        encoded["token_type_ids"] = batch["token_type_ids"]
     if any(item.labels is not None for item in inputs):
         encoded["pair_labels"] = torch.tensor(pair_labels, dtype=torch.long)
         encoded["pair_kinds"] = torch.tensor(pair_kinds, dtype=torch.long)

@@ -137,16 +137,9 @@ class StanceModel(nn.Module):
 
     def __init__(self, config: ModelConfig, encoder: nn.Module | None = None) -> None:
         super().__init__()
-        from transformers import AutoConfig, AutoModel
-
         self.config = config
-        if encoder is None:
-            encoder_config = AutoConfig.for_model(**config.encoder_config)
-            try:
-                encoder = AutoModel.from_config(encoder_config, add_pooling_layer=False)
-            except TypeError:
-                encoder = AutoModel.from_config(encoder_config)
-        self.encoder = encoder
+        self.encoder = encoder if encoder is not None else encoder_from_config(config.encoder_config)
+        self.token_types = int(config.encoder_config.get("type_vocab_size", 0)) > 1
         hidden = int(config.encoder_config["hidden_size"])
         self.context_embedding = nn.Embedding(MAX_CONTEXT + 1, hidden)
         nn.init.zeros_(self.context_embedding.weight)
@@ -173,7 +166,7 @@ class StanceModel(nn.Module):
         an embedding of the context rank for actors outside the sentence), their product, the tokens
         between the two mentions, and an attention summary of the sentence queried by the pair.
         """
-        kwargs = {"token_type_ids": token_type_ids} if token_type_ids is not None else {}
+        kwargs = {"token_type_ids": token_type_ids} if token_type_ids is not None and self.token_types else {}
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **kwargs).last_hidden_state
         batch = hidden.shape[0]
         mask = mention_mask.to(hidden.dtype)
@@ -250,6 +243,22 @@ class StanceModel(nn.Module):
         model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()})
         model.eval()
         return model
+
+
+def encoder_from_config(encoder_config: dict[str, Any]) -> nn.Module:
+    """An untrained encoder of this architecture: :class:`stance.bert.BertEncoder` for plain BERT
+    (no transformers import), else transformers' ``AutoModel`` without pooler."""
+    from stance.bert import BertEncoder, supports
+
+    if supports(encoder_config):
+        return BertEncoder(encoder_config)
+    from transformers import AutoConfig, AutoModel
+
+    config = AutoConfig.for_model(**encoder_config)
+    try:
+        return AutoModel.from_config(config, add_pooling_layer=False)
+    except TypeError:
+        return AutoModel.from_config(config)
 
 
 def load_pretrained_encoder(base_model: str) -> nn.Module:

@@ -9,6 +9,7 @@ from typing import Any
 import torch
 
 from stance.encoding import encode
+from stance.tokenization import PairTokenizer
 from training.data import row_to_input
 
 
@@ -17,7 +18,7 @@ def batches(dataset: Any, indices: Sequence[int], batch_size: int) -> Iterator[l
         yield [dataset[int(i)] for i in indices[start : start + batch_size]]
 
 
-def encode_rows(tokenizer: Any, rows: list[dict[str, Any]], config: Any, device: str) -> dict[str, Any]:
+def encode_rows(tokenizer: PairTokenizer, rows: list[dict[str, Any]], config: Any, device: str) -> dict[str, Any]:
     """Encode dataset rows as ``config`` (a model config) says: its ``max_length`` and ``previous_chars``."""
     inputs = [row_to_input(row) for row in rows]
     encoded = encode(tokenizer, [row["text"] for row in rows], inputs, config.max_length, previous_chars=config.previous_chars)
@@ -37,7 +38,7 @@ class PairPredictions:
 
 
 @torch.inference_mode()
-def predict_rows(model: Any, tokenizer: Any, dataset: Any, batch_size: int = 32, device: str = "cpu") -> PairPredictions:
+def predict_rows(model: Any, tokenizer: PairTokenizer, dataset: Any, batch_size: int = 32, device: str = "cpu") -> PairPredictions:
     """Run the model over every pair of ``dataset`` (sentences sorted by length for tight batches)."""
     model.eval()
     order = sorted(range(len(dataset)), key=lambda i: dataset[i]["end"] - dataset[i]["start"])

@@ -16,6 +16,7 @@ import torch
 
 from stance.io import atomic_directory
 from stance.model import ModelConfig, StanceModel, load_pretrained_encoder, resolve_base_model, word_embeddings_hash
+from stance.tokenization import PairTokenizer
 from training.arguments import TrainingArguments
 from training.pairs import encode_rows, fit_relation_threshold, fit_temperature, pair_metrics, predict_rows
 
@@ -48,14 +49,15 @@ def resolve_training_device(device: str) -> str:
     return device
 
 
-def build_model(args: TrainingArguments) -> tuple[StanceModel, Any]:
+def build_model(args: TrainingArguments) -> tuple[StanceModel, PairTokenizer]:
     """A fresh model on the pretrained base encoder, and the base tokenizer."""
     from transformers import AutoTokenizer
 
     encoder = load_pretrained_encoder(args.base_model)
-    tokenizer = AutoTokenizer.from_pretrained(resolve_base_model(args.base_model), use_fast=True)
-    if not getattr(tokenizer, "is_fast", False):
+    base_tokenizer = AutoTokenizer.from_pretrained(resolve_base_model(args.base_model), use_fast=True)
+    if not getattr(base_tokenizer, "is_fast", False):
         raise ValueError(f"base model {args.base_model!r} has no fast tokenizer; stance needs character offsets")
+    tokenizer = PairTokenizer.wrap(base_tokenizer)
     config = ModelConfig(
         base_model=args.base_model,
         encoder_config=encoder.config.to_dict(),
@@ -74,7 +76,7 @@ def build_model(args: TrainingArguments) -> tuple[StanceModel, Any]:
 class Trainer:
     """Trains a :class:`StanceModel` on dataset rows from :mod:`training.data`."""
 
-    def __init__(self, args: TrainingArguments, model: StanceModel, tokenizer: Any, train: Any, dev: Any) -> None:
+    def __init__(self, args: TrainingArguments, model: StanceModel, tokenizer: PairTokenizer, train: Any, dev: Any) -> None:
         self.args = args
         self.device = resolve_training_device(args.device)
         if self.device == "cpu" and args.threads:

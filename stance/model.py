@@ -140,7 +140,8 @@ class StanceModel(nn.Module):
         self.config = config
         self.encoder = encoder if encoder is not None else encoder_from_config(config.encoder_config)
         self.token_types = int(config.encoder_config.get("type_vocab_size", 0)) > 1
-        hidden = int(config.encoder_config["hidden_size"])
+        # transformers configs map "hidden_size" to their own name ("dim" in DistilBERT); the dict may lack it
+        hidden = int(getattr(getattr(self.encoder, "config", None), "hidden_size", 0) or config.encoder_config["hidden_size"])
         self.context_embedding = nn.Embedding(MAX_CONTEXT + 1, hidden)
         nn.init.zeros_(self.context_embedding.weight)
         self.pair_query = nn.Linear(2 * hidden, hidden)

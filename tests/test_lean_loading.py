@@ -88,3 +88,25 @@ def test_classifying_with_a_bert_model_folder_does_not_import_transformers(tiny_
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["BertEncoder", "False"]
+
+
+def test_another_encoder_architecture_trains_and_loads_through_transformers(tmp_path: Path, tiny_jsonl: Path):
+    from transformers import AutoTokenizer, DistilBertConfig, DistilBertModel
+
+    from stance.model import DEFAULT_BASE_MODEL, resolve_base_model
+    from tests.conftest import train_args
+    from training.train import main
+
+    base = tmp_path / "tiny-distilbert"
+    tokenizer = AutoTokenizer.from_pretrained(resolve_base_model(DEFAULT_BASE_MODEL), use_fast=True)
+    torch.manual_seed(0)
+    config = DistilBertConfig(vocab_size=tokenizer.vocab_size, dim=32, n_layers=1, n_heads=2, hidden_dim=64)
+    DistilBertModel(config).save_pretrained(str(base), safe_serialization=True)
+    tokenizer.save_pretrained(str(base))
+    assert main(train_args(base, tiny_jsonl, tmp_path / "model")) == 0
+    from stance.classifier import Classifier
+
+    classifier = Classifier.from_pretrained(tmp_path / "model", device="cpu")
+    assert type(classifier.model.encoder).__name__ == "DistilBertModel"
+    statements = classifier.classify("France condemned the strikes. Germany welcomed the talks with Russia.")
+    assert all(s.stance in {"cooperative", "adversarial", "neutral"} for s in statements)

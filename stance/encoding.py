@@ -150,7 +150,8 @@ def encode(
     ``texts[i]`` is the article that ``inputs[i]`` (a sentence of it) indexes into; ``previous_chars``
     (the model config's) is how much of the previous sentence the context carries.
 
-    Returns tensors: ``input_ids``, ``attention_mask``, ``mention_batch`` (M,), ``mention_mask`` (M, T),
+    Returns tensors: ``input_ids``, ``attention_mask``, ``token_type_ids`` (1 on the context segment;
+    passed to encoders that have token types), ``mention_batch`` (M,), ``mention_mask`` (M, T),
     ``mention_context`` (M,: 0 in the sentence, else the context actor's rank, at most ``max_context``), ``pair_speaker`` and ``pair_counterparty`` (P,) indexing mentions, and
     ``pair_labels``/``pair_kinds`` (P,) when the inputs carry labels. Candidates cut off by truncation
     get an all-zero mask and their pairs are dropped (``pair_index`` maps kept pairs back).

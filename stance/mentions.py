@@ -263,7 +263,8 @@ def _sentence_mentions(
         head = _adjacent_name(text, mentions, m.start)
         if head is not None and m in mentions and text[m.start : m.end] in _ORG_WORDS:  # "AU Commission", not "European Commission"
             mentions.remove(m)
-            mentions.append(_joined(text, mentions, head, m.end))
+            mentions.remove(head)
+            mentions.append(_joined(text, head, m.end))
     runs = _capitalised(text, start, end, taken)
     if headline_words is not None:
         runs = _known_words_only(text, runs, headline_words)
@@ -274,7 +275,8 @@ def _sentence_mentions(
         if any(w.strip("’'s") in _ORG_WORDS for w in words):
             head = _adjacent_name(text, mentions, s)
             if head is not None:  # "Peking Review", "U.S. Senate Finance Committee": one name
-                mentions.append(_joined(text, mentions, head, e))
+                mentions.remove(head)
+                mentions.append(_joined(text, head, e))
                 continue
             canonical = re.sub(r"^the\s+", "", surface)
             mentions.append(Mention(s, e, canonical, None, "organisation"))
@@ -311,9 +313,8 @@ def _adjacent_name(text: str, mentions: list[Mention], start: int) -> Mention | 
     return None
 
 
-def _joined(text: str, mentions: list[Mention], head: Mention, end: int) -> Mention:
-    """``head`` (removed from ``mentions``) extended to ``end`` as one organisation, in the head's country."""
-    mentions.remove(head)
+def _joined(text: str, head: Mention, end: int) -> Mention:
+    """``head`` extended to ``end`` as one organisation, in the head's country."""
     return Mention(head.start, end, text[head.start : end], None if head.type == "organisation" else head.country, "organisation")
 
 

@@ -54,10 +54,8 @@ def build_model(args: TrainingArguments) -> tuple[StanceModel, PairTokenizer]:
     from transformers import AutoTokenizer
 
     encoder = load_pretrained_encoder(args.base_model)
-    base_tokenizer = AutoTokenizer.from_pretrained(resolve_base_model(args.base_model), use_fast=True)
-    if not getattr(base_tokenizer, "is_fast", False):
-        raise ValueError(f"base model {args.base_model!r} has no fast tokenizer; stance needs character offsets")
-    tokenizer = PairTokenizer.wrap(base_tokenizer)
+    # wrap refuses a slow tokenizer (no character offsets); train.py names the base model in the error
+    tokenizer = PairTokenizer.wrap(AutoTokenizer.from_pretrained(resolve_base_model(args.base_model), use_fast=True))
     config = ModelConfig(
         base_model=args.base_model,
         encoder_config=encoder.config.to_dict(),

@@ -76,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     transformers.utils.logging.disable_progress_bar()
     from training.evaluate import evaluate_sets
     from training.model_card import write_model_card
+    from training.threshold import fit_end_to_end_threshold
+    from stance.records import load_records
     from training.trainer import Trainer, build_model, seed_everything, threads_note
 
     try:
@@ -98,11 +100,16 @@ def main(argv: list[str] | None = None) -> int:
     from stance.classifier import Classifier
 
     classifier = Classifier(trainer.model, tokenizer, device=trainer.device)
+    pair_level_threshold = trainer.model.config.relation_threshold
+    threshold, dev_f1 = fit_end_to_end_threshold(classifier, load_records(*args.dev_files))
+    trainer.model.config.relation_threshold = threshold
+    logger.info("relation threshold %s (end to end on dev; %s on dev pairs)", threshold, pair_level_threshold)
     results = evaluate_sets(classifier, args.eval_files, train_files=args.train_files, context_size=args.context_size)
     metrics = {
         "training": {"best_epoch": state.best_epoch, "history": state.history, "seconds": round(elapsed, 1),
                      "device": trainer.device, "temperature": trainer.model.config.temperature,
-                     "relation_threshold": trainer.model.config.relation_threshold},
+                     "relation_threshold": threshold, "relation_threshold_pair_level": pair_level_threshold,
+                     "relation_threshold_end_to_end": {"dev_relation_f1": {str(t): round(f, 4) for t, f in dev_f1.items()}}},
         "evaluation": results,
         "arguments": args.to_dict(),
     }

@@ -1,0 +1,44 @@
+"""Refitting the relation threshold on dev, end to end (tiny random model)."""
+
+import json
+import shutil
+
+from training.threshold import GRID, fit_end_to_end_threshold, main
+
+
+def test_fit_picks_a_grid_value_and_restores_the_classifier(tiny_classifier, tiny_records):
+    before = tiny_classifier.model.config.relation_threshold
+    best, scores = fit_end_to_end_threshold(tiny_classifier, tiny_records)
+    assert best in GRID and set(scores) == set(GRID)
+    assert scores[best] == max(scores.values())
+    assert tiny_classifier.model.config.relation_threshold == before
+
+
+def test_command_rewrites_config_and_records_the_fit(tiny_model, tiny_jsonl, tmp_path):
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model, folder)
+    assert main([str(folder), "--dev-files", str(tiny_jsonl)]) == 0
+    config = json.loads((folder / "config.json").read_text())
+    fit = json.loads((folder / "metrics.json").read_text())["training"]["relation_threshold_end_to_end"]
+    assert config["relation_threshold"] == fit["threshold"] in GRID
+    assert set(fit["dev_relation_f1"]) == {str(t) for t in GRID}
+
+
+def test_command_rejects_a_folder_without_a_model(tmp_path, capsys):
+    assert main([str(tmp_path)]) == 2
+    assert "not a model folder" in capsys.readouterr().err
+
+
+def test_training_records_both_thresholds(tiny_model):
+    training = json.loads((tiny_model / "metrics.json").read_text())["training"]
+    assert training["relation_threshold"] in GRID
+    assert "relation_threshold_pair_level" in training
+    assert set(training["relation_threshold_end_to_end"]["dev_relation_f1"]) == {str(t) for t in GRID}
+
+
+def test_command_names_a_missing_dev_file(tiny_model, tmp_path, capsys):
+    folder = tmp_path / "model"
+    shutil.copytree(tiny_model, folder)
+    assert main([str(folder), "--dev-files", str(tmp_path / "nope.jsonl")]) == 2
+    assert "nope.jsonl" in capsys.readouterr().err
+    assert (folder / "config.json").read_bytes() == (tiny_model / "config.json").read_bytes()

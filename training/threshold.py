@@ -1,0 +1,90 @@
+"""Refit a model folder's relation threshold on dev, end to end: `python -m training.threshold MODEL`.
+
+Training fits the P(none) cut-off on dev candidate pairs built from gold mentions. This picks it the
+way users meet the model: statements from ``classify()`` on whole dev articles, matched to gold as in
+:func:`training.evaluate.end_to_end_eval`, scored by relation F1 (pair and stance). It rewrites
+``config.json`` (atomically) and records the fit in ``metrics.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from stance.io import atomic_file
+
+logger = logging.getLogger(__name__)
+
+GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+
+
+def fit_end_to_end_threshold(classifier: Any, records: list[dict[str, Any]], grid: tuple[float, ...] = GRID) -> tuple[float, dict[float, float]]:
+    """The grid value with the best end-to-end relation F1 on ``records`` (the lowest on a tie), and every F1."""
+    from training.evaluate import end_to_end_eval
+
+    original = classifier.model.config.relation_threshold
+    scores: dict[float, float] = {}
+    try:
+        for threshold in grid:
+            classifier.model.config.relation_threshold = threshold
+            scores[threshold] = end_to_end_eval(classifier, records)["pair_stance"]["f1"]
+    finally:
+        classifier.model.config.relation_threshold = original
+    best = max(grid, key=lambda t: (scores[t], -t))
+    return best, scores
+
+
+def refit_folder(folder: Path, dev_files: list[str]) -> dict[str, Any]:
+    """Fit on ``dev_files`` and write the threshold into ``folder``'s config and metrics."""
+    from stance import Classifier
+    from stance.records import load_records
+
+    records = load_records(*dev_files)
+    classifier = Classifier.from_pretrained(folder, device="cpu")
+    previous = classifier.model.config.relation_threshold
+    best, scores = fit_end_to_end_threshold(classifier, records)
+    config_path = folder / "config.json"
+    config = json.loads(config_path.read_text(encoding="utf-8"))
+    config["relation_threshold"] = best
+    with atomic_file(config_path) as handle:
+        handle.write(json.dumps(config, indent=2, sort_keys=True) + "\n")
+    root = Path(__file__).resolve().parent.parent
+    shown = [str(Path(f).resolve().relative_to(root)) if Path(f).resolve().is_relative_to(root) else f for f in dev_files]
+    fit = {"dev_files": shown, "previous": previous, "threshold": best, "dev_relation_f1": {str(t): round(f, 4) for t, f in scores.items()}}
+    metrics_path = folder / "metrics.json"
+    if metrics_path.exists():
+        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+        metrics.setdefault("training", {})["relation_threshold_end_to_end"] = fit
+        with atomic_file(metrics_path) as handle:
+            handle.write(json.dumps(metrics, indent=2) + "\n")
+    return fit
+
+
+def main(argv: list[str] | None = None) -> int:
+    from training.arguments import TrainingArguments
+
+    parser = argparse.ArgumentParser(prog="python -m training.threshold", description=__doc__.splitlines()[0])
+    parser.add_argument("model", type=Path, help="model folder")
+    parser.add_argument("--dev-files", nargs="+", default=TrainingArguments().dev_files, help="dev record files (default: the corpus dev split)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not (args.model / "config.json").is_file():
+        print(f"error: {args.model} is not a model folder (no config.json)", file=sys.stderr)
+        return 2
+    from stance.records import RecordError
+
+    try:
+        fit = refit_folder(args.model, [str(p) for p in args.dev_files])
+    except (OSError, RecordError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(fit, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

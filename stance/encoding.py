@@ -252,7 +252,13 @@ def labelled_inputs(record: dict[str, Any], context_size: int = 6, force_gold: b
             for role in ("speaker", "counterparty"):
                 span = relation.get(f"{role}_span")
                 if span is not None:
-                    gold[tuple(span)] = Mention(span[0], span[1], relation[role], relation.get(f"{role}_country"), "gold")  # type: ignore[index]
+                    country = relation.get(f"{role}_country")
+                    # A person's country decides which pairs exist (own_side): take it from the mention
+                    # finder, as at inference, so the model also learns the pairs it will meet there.
+                    found = next((m for m in mentions[index] if m.overlaps(*span) and m.type in ("person", "pronoun")), None)
+                    if found is not None:
+                        country = found.country
+                    gold[tuple(span)] = Mention(span[0], span[1], relation[role], country, "gold")  # type: ignore[index]
         kept = [m for m in mentions[index] if not any(m.overlaps(*span) for span in gold)]
         mentions[index] = sorted(kept + list(gold.values()), key=lambda m: (m.start, m.end))
     inputs = sentence_inputs(sentences, mentions, context_size)

@@ -65,7 +65,8 @@ _GROUP_DESCRIPTION = re.compile(
 # Regions are places, never actors; "Council of Europe", "South Africa" and "Asia-Pacific ..." are left alone.
 _REGION = re.compile(
     r"(?<!Council of )(?<!South )\b(?:(?:Latin|South|Central|North) America|(?:Southeast|South|Central|East|West) Asia|"
-    r"(?:West|East|North|Southern|Central|sub-Saharan) Africa|Africa|Europe|Asia|Middle East|Caribbean|Balkans|Sahel)\b(?![\s-]+[A-Z])"
+    r"(?:West|East|North|Southern|Central|sub-Saharan) Africa|Africa|Europe|Asia|Middle East|Caribbean|Balkans|Sahel|"
+    r"Far East|Arctic|Antarctic|Antarctica|Horn of Africa|Indo-Pacific)\b(?![\s-]+[A-Z])"
 )
 # A lone unknown capitalised word used as a modifier ("Islamist rebels", "African states", "Roseires dam").
 _ADJECTIVE_ENDINGS = ("ist", "an", "ese", "ish", "ic", "ern")
@@ -329,14 +330,56 @@ def _before_reporting_verb(text: str, position: int, end: int, within: int = 3) 
     return any(word in REPORTING_VERBS for word in following)
 
 
+@lru_cache(maxsize=1)
+def _title_words() -> frozenset[str]:
+    """Every word of a known title, lower-cased ("prime", "minister", "under", ...), plus ministry portfolios."""
+    words = {w.lower().rstrip(".") for title in gazetteer().titles for w in title.split()}
+    return frozenset(words | {w.lower() for w in _TITLE_TAILS} | _PORTFOLIOS)
+
+
+# Portfolios and offices that sit between a state and a person's name ("Tuvalu's Fisheries Minister X").
+_PORTFOLIOS = frozenset(
+    """fisheries mines mining information irrigation humanitarian labour labor transport education culture tourism
+    planning development water housing communications immigration industry oil petroleum economic economy
+    cooperation investment infrastructure national ministry government foreign army navy military police
+    spokesman spokeswoman spokesperson ambassador envoy agent representative delegate negotiator official
+    chief head counterpart""".split()
+)
+
+
+def _affiliation(text: str, state: Mention, person: Mention) -> bool:
+    """``state`` introduces ``person`` as its official: "Russian President X", "China's defence minister X",
+    "Russia's ambassador, X": only title words (at least one) between them, at most a comma before the name."""
+    between = text[state.end : person.start]
+    if len(between) > 50 or re.search(r"[;:]", between) or between.count(",") > 1:
+        return False
+    if "," in between and not re.search(r",\s*$", between):
+        return False
+    posting = re.sub(r"\b(?:in|to|at)\s+(?:the\s+)?[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*", " ", between)  # "'s envoy to the UN, "
+    words = re.findall(r"[A-Za-z\-]+", re.sub(r"^['’]s\b", "", posting))
+    titles = _title_words()
+    return bool(words) and words[0] != "of" and all(w.lower() in titles for w in words) and any(w not in ("of", "the") for w in words)
+
+
+_APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?$")
+
+
 def _person_country(text: str, sentence_start: int, mention: Mention, mentions: list[Mention]) -> str | None:
-    """Country of the nearest state or demonym just before a person's name ("Russian President X")."""
-    for other in reversed(mentions):
-        if other.end <= mention.start and mention.start - other.end <= 40 and other.country:
-            between = text[other.end : mention.start]
-            words = re.findall(r"[A-Za-z]+", between)
-            if all(w[0].islower() or w in gazetteer().titles or w in _TITLE_TAILS or w == "s" for w in words) and not re.search(r"[,;:]", between):
-                return other.country
+    """Country of a person from the state that introduces them: "Russian President X", "Fiji's Prime
+    Minister X", "Russia's ambassador, X", or after the name: "X of Sudan", "X, Vietnam's deputy minister"."""
+    before = [m for m in mentions if m.end <= mention.start and m.country and m.type in ("state", "demonym", "capital")]
+    if before and _affiliation(text, before[-1], mention):
+        return before[-1].country
+    after = next((m for m in mentions if m.start >= mention.end), None)
+    if after is not None and after.country and after.type in ("state", "demonym"):
+        between = text[mention.end : after.start]
+        if re.fullmatch(r"\s+of\s+", between):
+            return after.country
+        tail = text[after.end : after.end + 40]
+        if _APPOSITION.fullmatch(between) or between == ", ":
+            words = re.findall(r"[A-Za-z\-]+", re.sub(r"^['’]s\b", "", tail))[:2]
+            if words and words[0].lower() in _title_words():
+                return after.country
     return None
 
 
@@ -363,13 +406,19 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
             raw[index] = _sentence_mentions(text, *sentences[index], headline_words=known_words, defined=defined)
     full_names: list[str] = []
     countries: dict[str, str | None] = {}
-    for (sentence_start, _), mentions in zip(sentences, raw):
-        for m in mentions:
+    for index, ((sentence_start, _), mentions) in enumerate(zip(sentences, raw)):
+        affiliations = []
+        for k, m in enumerate(mentions):
             if m.type == "person":
                 full_names.append(m.canonical)
                 country = _person_country(text, sentence_start, m, mentions)
                 if country and not countries.get(m.canonical):
                     countries[m.canonical] = country
+                state = mentions[k - 1] if k else None
+                if state is not None and state.type in ("state", "demonym", "capital") and _affiliation(text, state, m):
+                    affiliations.append(state)
+        # "China's defence minister Li Shangfu": the state only says whom the person acts for
+        raw[index] = [m for m in mentions if m not in affiliations]
 
     def fullest(name: str) -> str:
         tokens = set(name.split())

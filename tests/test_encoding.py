@@ -41,3 +41,40 @@ def test_previous_text_keeps_the_end_and_cuts_at_a_word():
 def test_model_folder_records_previous_chars(tiny_model):
     config = json.loads((tiny_model / "config.json").read_text(encoding="utf-8"))
     assert config["previous_chars"] == 240
+
+
+def _span(text: str, mention: str) -> list[int]:
+    return [text.index(mention), text.index(mention) + len(mention)]
+
+
+def _labelled_pairs(text: str, relations: list[dict]) -> dict[tuple[str, str], int]:
+    from stance.encoding import labelled_inputs
+
+    item = labelled_inputs({"text": text, "relations": relations})[0]
+    return {(item.candidates[i].canonical, item.candidates[j].canonical): label for (i, j), label in zip(item.pairs, item.labels)}
+
+
+def test_training_pairs_use_the_person_country_that_inference_finds():
+    # The gold says Mwale acts for Zambia, but nothing in the text says so: at inference the pair
+    # Mwale -> Zambia exists, so training must score it too (as no relation).
+    text = "Mines Minister Chanda Mwale said Zambia would cancel the licence of Sino-Zam Copper."
+    relation = {
+        "sentence": [0, len(text)], "speaker": "Chanda Mwale", "speaker_span": _span(text, "Chanda Mwale"), "speaker_country": "ZMB",
+        "counterparty": "Sino-Zam Copper", "counterparty_span": _span(text, "Sino-Zam Copper"), "counterparty_country": None,
+        "stance": "adversarial", "kind": "reported",
+    }
+    pairs = _labelled_pairs(text, [relation])
+    assert pairs[("Chanda Mwale", "Sino-Zam Copper")] == 2
+    assert pairs[("Chanda Mwale", "Zambia")] == 0
+
+
+def test_training_pairs_skip_a_person_and_the_state_that_introduces_them():
+    text = "Zambian Mines Minister Chanda Mwale said Zambia would cancel the licence of Sino-Zam Copper."
+    relation = {
+        "sentence": [0, len(text)], "speaker": "Chanda Mwale", "speaker_span": _span(text, "Chanda Mwale"), "speaker_country": "ZMB",
+        "counterparty": "Sino-Zam Copper", "counterparty_span": _span(text, "Sino-Zam Copper"), "counterparty_country": None,
+        "stance": "adversarial", "kind": "reported",
+    }
+    pairs = _labelled_pairs(text, [relation])
+    assert ("Chanda Mwale", "Zambia") not in pairs  # own side: never a candidate pair
+    assert pairs[("Chanda Mwale", "Sino-Zam Copper")] == 2

@@ -38,7 +38,7 @@ def measure(device: str, steps: int, threads: int = 0, mixed_precision: bool = T
                 "--threads", str(threads), "--mixed-precision", str(mixed_precision).lower()]
         args = parse_arguments(argv)
         started = time.perf_counter()
-        train, dev, _ = load_training_data(args)
+        train, dev, _, _ = load_training_data(args)
         seed_everything(args.seed)
         model, tokenizer = build_model(args)
         trainer = Trainer(args, model, tokenizer, train, dev)

@@ -364,7 +364,7 @@ def _affiliation(text: str, state: Mention, person: Mention) -> bool:
 _APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?$")
 
 
-def _person_country(text: str, sentence_start: int, mention: Mention, mentions: list[Mention]) -> str | None:
+def _person_country(text: str, mention: Mention, mentions: list[Mention]) -> str | None:
     """Country of a person from the state that introduces them: "Russian President X", "Fiji's Prime
     Minister X", "Russia's ambassador, X", or after the name: "X of Sudan", "X, Vietnam's deputy minister"."""
     before = [m for m in mentions if m.end <= mention.start and m.country and m.type in ("state", "demonym", "capital")]
@@ -406,12 +406,12 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
             raw[index] = _sentence_mentions(text, *sentences[index], headline_words=known_words, defined=defined)
     full_names: list[str] = []
     countries: dict[str, str | None] = {}
-    for index, ((sentence_start, _), mentions) in enumerate(zip(sentences, raw)):
+    for index, mentions in enumerate(raw):
         affiliations = []
         for k, m in enumerate(mentions):
             if m.type == "person":
                 full_names.append(m.canonical)
-                country = _person_country(text, sentence_start, m, mentions)
+                country = _person_country(text, m, mentions)
                 if country and not countries.get(m.canonical):
                     countries[m.canonical] = country
                 state = mentions[k - 1] if k else None

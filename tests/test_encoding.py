@@ -47,6 +47,15 @@ def _span(text: str, mention: str) -> list[int]:
     return [text.index(mention), text.index(mention) + len(mention)]
 
 
+def _mwale_against_sino_zam(text: str) -> dict:
+    """The gold relation of both tests: Mwale (Zambia, by the gold) -> Sino-Zam Copper, adversarial."""
+    return {
+        "sentence": [0, len(text)], "speaker": "Chanda Mwale", "speaker_span": _span(text, "Chanda Mwale"), "speaker_country": "ZMB",
+        "counterparty": "Sino-Zam Copper", "counterparty_span": _span(text, "Sino-Zam Copper"), "counterparty_country": None,
+        "stance": "adversarial", "kind": "reported",
+    }
+
+
 def _labelled_pairs(text: str, relations: list[dict]) -> dict[tuple[str, str], int]:
     from stance.encoding import labelled_inputs
 
@@ -58,23 +67,13 @@ def test_training_pairs_use_the_person_country_that_inference_finds():
     # The gold says Mwale acts for Zambia, but nothing in the text says so: at inference the pair
     # Mwale -> Zambia exists, so training must score it too (as no relation).
     text = "Mines Minister Chanda Mwale said Zambia would cancel the licence of Sino-Zam Copper."
-    relation = {
-        "sentence": [0, len(text)], "speaker": "Chanda Mwale", "speaker_span": _span(text, "Chanda Mwale"), "speaker_country": "ZMB",
-        "counterparty": "Sino-Zam Copper", "counterparty_span": _span(text, "Sino-Zam Copper"), "counterparty_country": None,
-        "stance": "adversarial", "kind": "reported",
-    }
-    pairs = _labelled_pairs(text, [relation])
+    pairs = _labelled_pairs(text, [_mwale_against_sino_zam(text)])
     assert pairs[("Chanda Mwale", "Sino-Zam Copper")] == 2
     assert pairs[("Chanda Mwale", "Zambia")] == 0
 
 
 def test_training_pairs_skip_a_person_and_the_state_that_introduces_them():
     text = "Zambian Mines Minister Chanda Mwale said Zambia would cancel the licence of Sino-Zam Copper."
-    relation = {
-        "sentence": [0, len(text)], "speaker": "Chanda Mwale", "speaker_span": _span(text, "Chanda Mwale"), "speaker_country": "ZMB",
-        "counterparty": "Sino-Zam Copper", "counterparty_span": _span(text, "Sino-Zam Copper"), "counterparty_country": None,
-        "stance": "adversarial", "kind": "reported",
-    }
-    pairs = _labelled_pairs(text, [relation])
+    pairs = _labelled_pairs(text, [_mwale_against_sino_zam(text)])
     assert ("Chanda Mwale", "Zambia") not in pairs  # own side: never a candidate pair
     assert pairs[("Chanda Mwale", "Sino-Zam Copper")] == 2

@@ -38,23 +38,26 @@ def fit_end_to_end_threshold(classifier: Any, records: list[dict[str, Any]], gri
     return best, scores
 
 
+def rounded(scores: dict[float, float]) -> dict[str, float]:
+    """Dev F1 per threshold as ``metrics.json`` records it."""
+    return {str(t): round(f, 4) for t, f in scores.items()}
+
+
 def refit_folder(folder: Path, dev_files: list[str]) -> dict[str, Any]:
     """Fit on ``dev_files`` and write the threshold into ``folder``'s config and metrics."""
     from stance import Classifier
+    from stance.model import CONFIG_NAME
     from stance.records import load_records
+    from training.train import shown_paths
 
     records = load_records(*dev_files)
     classifier = Classifier.from_pretrained(folder, device="cpu")
     previous = classifier.model.config.relation_threshold
     best, scores = fit_end_to_end_threshold(classifier, records)
-    config_path = folder / "config.json"
-    config = json.loads(config_path.read_text(encoding="utf-8"))
-    config["relation_threshold"] = best
-    with atomic_file(config_path) as handle:
-        handle.write(json.dumps(config, indent=2, sort_keys=True) + "\n")
-    root = Path(__file__).resolve().parent.parent
-    shown = [str(Path(f).resolve().relative_to(root)) if Path(f).resolve().is_relative_to(root) else f for f in dev_files]
-    fit = {"dev_files": shown, "previous": previous, "threshold": best, "dev_relation_f1": {str(t): round(f, 4) for t, f in scores.items()}}
+    classifier.model.config.relation_threshold = best
+    with atomic_file(folder / CONFIG_NAME) as handle:
+        handle.write(classifier.model.config.to_json() + "\n")
+    fit = {"dev_files": shown_paths(dev_files), "previous": previous, "threshold": best, "dev_relation_f1": rounded(scores)}
     metrics_path = folder / "metrics.json"
     if metrics_path.exists():
         metrics = json.loads(metrics_path.read_text(encoding="utf-8"))

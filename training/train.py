@@ -21,8 +21,8 @@ from training.arguments import TrainingArguments, parse_arguments
 logger = logging.getLogger("training.train")
 
 
-def load_training_data(args: TrainingArguments) -> tuple[Any, Any, list[str]]:
-    """Datasets for train and dev, and a description of every source used."""
+def load_training_data(args: TrainingArguments) -> tuple[Any, Any, list[dict[str, Any]], list[str]]:
+    """Datasets for train and dev, the dev records, and a description of every source used."""
     import datasets
 
     from stance.records import load_records
@@ -43,7 +43,7 @@ def load_training_data(args: TrainingArguments) -> tuple[Any, Any, list[str]]:
     train = records_to_dataset(train_records + extra, args.context_size)
     dev = records_to_dataset(dev_records, args.context_size)
     datasets.disable_progress_bars()
-    return train, dev, used
+    return train, dev, dev_records, used
 
 
 def check_output_dir(output_dir: str) -> None:
@@ -57,14 +57,18 @@ def check_output_dir(output_dir: str) -> None:
         raise ValueError(f"--output-dir {output_dir} is a folder that is not a model folder and would be replaced; choose another path")
 
 
-def _counts(paths: list[str]) -> list[tuple[str, int]]:
+def shown_paths(paths: list[str]) -> list[str]:
+    """``paths`` as the model card and metrics show them: relative to the repository when inside it."""
     from pathlib import Path
 
+    root = Path(__file__).resolve().parent.parent
+    return [str(Path(p).resolve().relative_to(root)) if Path(p).resolve().is_relative_to(root) else p for p in paths]
+
+
+def _counts(paths: list[str]) -> list[tuple[str, int]]:
     from stance.records import load_records
 
-    root = Path(__file__).resolve().parent.parent
-    shown = [str(Path(p).resolve().relative_to(root)) if Path(p).resolve().is_relative_to(root) else p for p in paths]
-    return [(name, len(load_records(path))) for name, path in zip(shown, paths)]
+    return [(name, len(load_records(path))) for name, path in zip(shown_paths(paths), paths)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -76,13 +80,12 @@ def main(argv: list[str] | None = None) -> int:
     transformers.utils.logging.disable_progress_bar()
     from training.evaluate import evaluate_sets
     from training.model_card import write_model_card
-    from training.threshold import fit_end_to_end_threshold
-    from stance.records import load_records
+    from training.threshold import fit_end_to_end_threshold, rounded
     from training.trainer import Trainer, build_model, seed_everything, threads_note
 
     try:
         check_output_dir(args.output_dir)
-        train, dev, used = load_training_data(args)
+        train, dev, dev_records, used = load_training_data(args)
         seed_everything(args.seed)
         try:
             model, tokenizer = build_model(args)
@@ -101,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
 
     classifier = Classifier(trainer.model, tokenizer, device=trainer.device)
     pair_level_threshold = trainer.model.config.relation_threshold
-    threshold, dev_f1 = fit_end_to_end_threshold(classifier, load_records(*args.dev_files))
+    threshold, dev_f1 = fit_end_to_end_threshold(classifier, dev_records)
     trainer.model.config.relation_threshold = threshold
     logger.info("relation threshold %s (end to end on dev; %s on dev pairs)", threshold, pair_level_threshold)
     results = evaluate_sets(classifier, args.eval_files, train_files=args.train_files, context_size=args.context_size)
@@ -109,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         "training": {"best_epoch": state.best_epoch, "history": state.history, "seconds": round(elapsed, 1),
                      "device": trainer.device, "temperature": trainer.model.config.temperature,
                      "relation_threshold": threshold, "relation_threshold_pair_level": pair_level_threshold,
-                     "relation_threshold_end_to_end": {"dev_relation_f1": {str(t): round(f, 4) for t, f in dev_f1.items()}}},
+                     "relation_threshold_end_to_end": {"dev_relation_f1": rounded(dev_f1)}},
         "evaluation": results,
         "arguments": args.to_dict(),
     }

@@ -346,6 +346,7 @@ class Classifier:
                     scores=scores,
                     kind=self.model.config.kinds[max(range(len(kind)), key=kind.__getitem__)],
                     via=find_relay(sentence, speaker.canonical),
+                    relation_score=confidence,
                 )
             )
         return statements

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 FIELDS = (
     "start", "end", "speaker", "speaker_span", "speaker_country", "counterparty", "counterparty_span",
-    "counterparty_country", "stance", "score", "kind", "via", "text",
+    "counterparty_country", "stance", "score", "relation_score", "kind", "via", "text",
 )
 
 

@@ -56,6 +56,7 @@ class ModelConfig:
     max_length: int = 256
     context_size: int = 6
     previous_chars: int = 0  # characters of the previous sentence in the context segment (0: none)
+    sentence_feature: bool = True  # the pair head also sees the sentence's mean token (the same for every pair)
     temperature: float = 1.0
     relation_threshold: float = 0.5  # a pair is a relation when P(none) is below this (tuned on dev)
     frozen_word_embeddings: str | None = None  # sha256 of the base model's tensor when not stored
@@ -145,7 +146,8 @@ class StanceModel(nn.Module):
         self.context_embedding = nn.Embedding(MAX_CONTEXT + 1, hidden)
         nn.init.zeros_(self.context_embedding.weight)
         self.pair_query = nn.Linear(2 * hidden, hidden)
-        self.pair_layer = nn.Sequential(nn.Linear(6 * hidden, hidden), nn.GELU(), nn.Dropout(0.1))
+        features = 6 if config.sentence_feature else 5
+        self.pair_layer = nn.Sequential(nn.Linear(features * hidden, hidden), nn.GELU(), nn.Dropout(0.1))
         self.relation_head = nn.Linear(hidden, len(config.relation_labels))
         self.kind_head = nn.Linear(hidden, len(config.kinds))
 
@@ -163,7 +165,8 @@ class StanceModel(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Relation logits (P, 4) and kind logits (P, 3) for every candidate pair.
 
-        A pair is described by its sentence (mean of tokens), both mentions (mean of their tokens, plus
+        A pair is described by its sentence (mean of tokens; left out when ``config.sentence_feature`` is
+        False), both mentions (mean of their tokens, plus
         an embedding of the context rank for actors outside the sentence), their product, the tokens
         between the two mentions, and an attention summary of the sentence queried by the pair.
         """
@@ -188,7 +191,8 @@ class StanceModel(nn.Module):
         scores = _token_scores(query, hidden, rows, slot, width) / hidden.shape[-1] ** 0.5
         scores = scores.masked_fill(valid == 0, torch.finfo(scores.dtype).min)
         attended = _weighted_tokens(torch.softmax(scores, dim=-1), hidden, rows, slot, width)
-        features = self.pair_layer(torch.cat([sentence, speaker, counterparty, speaker * counterparty, between_rep, attended], dim=-1))
+        parts = [speaker, counterparty, speaker * counterparty, between_rep, attended]
+        features = self.pair_layer(torch.cat([sentence, *parts] if self.config.sentence_feature else parts, dim=-1))
         return self.relation_head(features), self.kind_head(features)
 
     def stored_state(self) -> dict[str, torch.Tensor]:

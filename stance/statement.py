@@ -13,7 +13,7 @@ class Statement:
     >>> s = Statement(text="Rome praised Paris.", start=0, end=19, speaker="Italy", speaker_span=(0, 4),
     ...     speaker_country="ITA", counterparty="France", counterparty_span=(13, 18), counterparty_country="FRA",
     ...     stance="cooperative", score=0.9, scores={"cooperative": 0.9, "adversarial": 0.05, "neutral": 0.05},
-    ...     kind="reported", via=None)
+    ...     kind="reported", via=None, relation_score=0.97)
     >>> s.label, s.to_dict()["speaker_span"]
     ('cooperative', [0, 4])
     """
@@ -32,6 +32,7 @@ class Statement:
     scores: dict[str, float]
     kind: str
     via: str | None
+    relation_score: float  # probability that the sentence holds this relation at all (1 - P(none))
 
     @property
     def label(self) -> str:

@@ -28,6 +28,7 @@ def test_str_gives_statements_with_exact_offsets(tiny_classifier):
         assert s.kind in ("quote", "reported", "action")
         assert abs(sum(s.scores.values()) - 1.0) < 1e-5
         assert s.score == max(s.scores.values()) and s.label == s.stance
+        assert 1.0 - s.relation_score < tiny_classifier.model.config.relation_threshold
         assert s.speaker != s.counterparty
     starts = [s.start for s in statements]
     assert starts == sorted(starts)
@@ -35,9 +36,9 @@ def test_str_gives_statements_with_exact_offsets(tiny_classifier):
 
 def same(a: list[Statement], b: list[Statement]) -> bool:
     """Equal statements; scores may differ by float noise from batch padding."""
-    strip = lambda s: {k: v for k, v in s.to_dict().items() if k not in ("score", "scores")}  # noqa: E731
+    strip = lambda s: {k: v for k, v in s.to_dict().items() if k not in ("score", "scores", "relation_score")}  # noqa: E731
     return [strip(x) for x in a] == [strip(y) for y in b] and all(
-        abs(x.scores[k] - y.scores[k]) < 1e-4 for x, y in zip(a, b) for k in x.scores
+        abs(x.scores[k] - y.scores[k]) < 1e-4 and abs(x.relation_score - y.relation_score) < 1e-4 for x, y in zip(a, b) for k in x.scores
     )
 
 
@@ -78,7 +79,8 @@ def test_to_dict_is_json_ready(tiny_classifier):
         data = s.to_dict()
         assert json.loads(json.dumps(data)) == data
         assert set(data) >= {"text", "start", "end", "speaker", "speaker_span", "speaker_country", "counterparty",
-                             "counterparty_span", "counterparty_country", "stance", "score", "scores", "kind", "via"}
+                             "counterparty_span", "counterparty_country", "stance", "score", "scores", "kind", "via",
+                             "relation_score"}
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ def statement(text, sentence, speaker, counterparty, stance):
     sp, cp = text.index(speaker, start), text.index(counterparty, start)
     scores = {s: (0.8 if s == stance else 0.1) for s in ("cooperative", "adversarial", "neutral")}
     return Statement(sentence, start, start + len(sentence), speaker, (sp, sp + len(speaker)), None, counterparty,
-                     (cp, cp + len(counterparty)), None, stance, 0.8, scores, "reported", None)
+                     (cp, cp + len(counterparty)), None, stance, 0.8, scores, "reported", None, 0.9)
 
 
 @dataclass

@@ -3,6 +3,9 @@
 import json
 import shutil
 
+import pytest
+
+from training.evaluate import relation_f1
 from training.threshold import GRID, fit_end_to_end_threshold, main
 
 
@@ -12,6 +15,18 @@ def test_fit_picks_a_grid_value_and_restores_the_classifier(tiny_classifier, tin
     assert best in GRID and set(scores) == set(GRID)
     assert scores[best] == max(scores.values())
     assert tiny_classifier.model.config.relation_threshold == before
+
+
+def test_one_pass_fit_equals_classifying_at_each_cut_off(tiny_classifier, tiny_records):
+    _, scores = fit_end_to_end_threshold(tiny_classifier, tiny_records)
+    before = tiny_classifier.model.config.relation_threshold
+    try:
+        for threshold in GRID:
+            tiny_classifier.model.config.relation_threshold = threshold
+            predictions = tiny_classifier.classify([r["text"] for r in tiny_records])
+            assert relation_f1(tiny_records, predictions) == pytest.approx(scores[threshold])
+    finally:
+        tiny_classifier.model.config.relation_threshold = before
 
 
 def test_command_rewrites_config_and_records_the_fit(tiny_model, tiny_jsonl, tmp_path):

@@ -38,6 +38,7 @@ class TrainingArguments:
     max_length: int = 256
     context_size: int = 6
     previous_chars: int = 240
+    sentence_feature: bool = True
     freeze_embeddings: bool = True
     device: str = "auto"
     threads: int = 0

@@ -101,9 +101,9 @@ def _same_actor(name: str, span: Any, gold_name: str, gold_span: Any) -> bool:
     return span is not None and gold_span is not None and span[0] < gold_span[1] and gold_span[0] < span[1]
 
 
-def end_to_end_eval(classifier: Any, records: list[dict[str, Any]], batch_size: int = 32) -> dict[str, Any]:
-    """Relations found by ``classifier.classify`` against gold: pair, pair + stance, speaker attribution."""
-    predictions = classifier.classify([r["text"] for r in records], batch_size=batch_size)
+def _match_statements(records: list[dict[str, Any]], predictions: list[list[Any]]) -> tuple[dict[str, list[int]], dict[str, list[int]], int, int]:
+    """Statements matched to gold relations of the same sentence: per article ``[tp_pair, tp_stance,
+    predicted, gold]``, per tag ``[hits, n]``, and speaker attribution ``(right, seen)``."""
     per_article: dict[str, list[int]] = {}
     tag_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     speaker_right = speaker_seen = 0
@@ -129,6 +129,19 @@ def end_to_end_eval(classifier: Any, records: list[dict[str, Any]], batch_size: 
                 tag_hits[tag][0] += hit
                 tag_hits[tag][1] += 1
         per_article[str(record.get("id"))] = [tp_pair, tp_stance, len(statements), len(gold)]
+    return per_article, tag_hits, speaker_right, speaker_seen
+
+
+def relation_f1(records: list[dict[str, Any]], predictions: list[list[Any]]) -> float:
+    """End-to-end relation F1 (pair and stance) of ``predictions`` (statements per record) against gold."""
+    sums = np.array(list(_match_statements(records, predictions)[0].values()) or [[0, 0, 0, 0]]).sum(axis=0)
+    return _f1(sums[1], sums[2], sums[3])[2]
+
+
+def end_to_end_eval(classifier: Any, records: list[dict[str, Any]], batch_size: int = 32) -> dict[str, Any]:
+    """Relations found by ``classifier.classify`` against gold: pair, pair + stance, speaker attribution."""
+    predictions = classifier.classify([r["text"] for r in records], batch_size=batch_size)
+    per_article, tag_hits, speaker_right, speaker_seen = _match_statements(records, predictions)
     sums = np.array(list(per_article.values()) or [[0, 0, 0, 0]]).sum(axis=0)
     pair = _f1(sums[0], sums[2], sums[3])
     stance = _f1(sums[1], sums[2], sums[3])

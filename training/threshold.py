@@ -23,17 +23,23 @@ GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
 def fit_end_to_end_threshold(classifier: Any, records: list[dict[str, Any]], grid: tuple[float, ...] = GRID) -> tuple[float, dict[float, float]]:
-    """The grid value with the best end-to-end relation F1 on ``records`` (the lowest on a tie), and every F1."""
-    from training.evaluate import end_to_end_eval
+    """The grid value with the best end-to-end relation F1 on ``records`` (the lowest on a tie), and every F1.
+
+    One ``classify()`` pass at the highest cut-off; each lower one keeps the statements whose
+    ``relation_score`` clears it, which is what ``classify()`` returns at that cut-off.
+    """
+    from training.evaluate import relation_f1
 
     original = classifier.model.config.relation_threshold
-    scores: dict[float, float] = {}
     try:
-        for threshold in grid:
-            classifier.model.config.relation_threshold = threshold
-            scores[threshold] = end_to_end_eval(classifier, records)["pair_stance"]["f1"]
+        classifier.model.config.relation_threshold = max(grid)
+        predictions = classifier.classify([r["text"] for r in records], batch_size=32)
     finally:
         classifier.model.config.relation_threshold = original
+    scores = {
+        threshold: relation_f1(records, [[s for s in statements if 1.0 - s.relation_score < threshold] for statements in predictions])
+        for threshold in grid
+    }
     best = max(grid, key=lambda t: (scores[t], -t))
     return best, scores
 

@@ -62,6 +62,7 @@ def build_model(args: TrainingArguments) -> tuple[StanceModel, PairTokenizer]:
         max_length=args.max_length,
         context_size=args.context_size,
         previous_chars=args.previous_chars,
+        sentence_feature=args.sentence_feature,
     )
     model = StanceModel(config, encoder)
     if args.freeze_embeddings:

@@ -53,9 +53,9 @@ def check_statements(text: str, statements: list) -> None:
 
 def close(a: list, b: list) -> bool:
     """Equal statements; scores may differ by float noise from batch padding."""
-    key = lambda s: {k: v for k, v in s.to_dict().items() if k not in ("score", "scores", "stance")}  # noqa: E731
+    key = lambda s: {k: v for k, v in s.to_dict().items() if k not in ("score", "scores", "stance", "relation_score")}  # noqa: E731
     return [key(x) for x in a] == [key(y) for y in b] and all(
-        abs(x.scores[k] - y.scores[k]) < 1e-4 for x, y in zip(a, b) for k in x.scores
+        abs(x.scores[k] - y.scores[k]) < 1e-4 and abs(x.relation_score - y.relation_score) < 1e-4 for x, y in zip(a, b) for k in x.scores
     )
 
 

@@ -14,6 +14,7 @@ import json
 import logging
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -132,9 +133,14 @@ def _match_statements(records: list[dict[str, Any]], predictions: list[list[Any]
     return per_article, tag_hits, speaker_right, speaker_seen
 
 
+def _totals(counts: Iterable[list[int]]) -> np.ndarray:
+    """``[tp_pair, tp_stance, predicted, gold]`` summed over articles."""
+    return np.array(list(counts) or [[0, 0, 0, 0]]).sum(axis=0)
+
+
 def relation_f1(records: list[dict[str, Any]], predictions: list[list[Any]]) -> float:
     """End-to-end relation F1 (pair and stance) of ``predictions`` (statements per record) against gold."""
-    sums = np.array(list(_match_statements(records, predictions)[0].values()) or [[0, 0, 0, 0]]).sum(axis=0)
+    sums = _totals(_match_statements(records, predictions)[0].values())
     return _f1(sums[1], sums[2], sums[3])[2]
 
 
@@ -142,12 +148,12 @@ def end_to_end_eval(classifier: Any, records: list[dict[str, Any]], batch_size: 
     """Relations found by ``classifier.classify`` against gold: pair, pair + stance, speaker attribution."""
     predictions = classifier.classify([r["text"] for r in records], batch_size=batch_size)
     per_article, tag_hits, speaker_right, speaker_seen = _match_statements(records, predictions)
-    sums = np.array(list(per_article.values()) or [[0, 0, 0, 0]]).sum(axis=0)
+    sums = _totals(per_article.values())
     pair = _f1(sums[0], sums[2], sums[3])
     stance = _f1(sums[1], sums[2], sums[3])
 
     def f1_of(ids: list[str]) -> float:
-        s = np.array([per_article[i] for i in ids]).sum(axis=0)
+        s = _totals(per_article[i] for i in ids)
         return _f1(s[1], s[2], s[3])[2]
 
     return {

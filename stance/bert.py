@@ -35,6 +35,7 @@ def supports(encoder_config: dict[str, Any]) -> bool:
 @dataclass(frozen=True)
 class EncoderOutput:
     last_hidden_state: torch.Tensor
+    hidden_states: tuple[torch.Tensor, ...] | None = None  # embeddings and every layer's output, when asked for
 
 
 class _Embeddings(nn.Module):
@@ -139,7 +140,11 @@ class BertEncoder(nn.Module):
         return self.embeddings.word_embeddings
 
     def forward(
-        self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None, token_type_ids: torch.Tensor | None = None
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor | None = None,
+        token_type_ids: torch.Tensor | None = None,
+        output_hidden_states: bool = False,
     ) -> EncoderOutput:
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
@@ -147,6 +152,8 @@ class BertEncoder(nn.Module):
             token_type_ids = torch.zeros_like(input_ids)
         keep = (attention_mask > 0)[:, None, None, :]
         states = self.embeddings(input_ids, token_type_ids)
+        every = [states]
         for layer in self.encoder.layer:
             states = layer(states, keep)
-        return EncoderOutput(states)
+            every.append(states)
+        return EncoderOutput(states, tuple(every) if output_hidden_states else None)

@@ -18,6 +18,7 @@ from torch import nn
 
 from stance.encoding import MAX_CONTEXT
 from stance.labels import KINDS, RELATION_LABELS
+from stance.pair_attention import PairAttention, layer_shape
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class ModelConfig:
     context_size: int = 6
     previous_chars: int = 0  # characters of the previous sentence in the context segment (0: none)
     sentence_feature: bool = True  # the pair head also sees the sentence's mean token (the same for every pair)
+    pair_attention: bool = False  # a transformer layer per pair on top of the encoder (stance.pair_attention)
     temperature: float = 1.0
     relation_threshold: float = 0.5  # a pair is a relation when P(none) is below this (tuned on dev)
     frozen_word_embeddings: str | None = None  # sha256 of the base model's tensor when not stored
@@ -136,6 +138,9 @@ def _between_mask(first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
 class StanceModel(nn.Module):
     """Encoder + span-pair classifier over ``(none, cooperative, adversarial, neutral)`` + kind head."""
 
+    # parameters that start from pretrained weights (trained at the encoder's learning rate)
+    PRETRAINED_PREFIXES = ("encoder.", "pair_attention.layer.")
+
     def __init__(self, config: ModelConfig, encoder: nn.Module | None = None) -> None:
         super().__init__()
         self.config = config
@@ -146,7 +151,14 @@ class StanceModel(nn.Module):
         self.context_embedding = nn.Embedding(MAX_CONTEXT + 1, hidden)
         nn.init.zeros_(self.context_embedding.weight)
         self.pair_query = nn.Linear(2 * hidden, hidden)
-        features = 6 if config.sentence_feature else 5
+        features = (6 if config.sentence_feature else 5) + (2 if config.pair_attention else 0)
+        self.pair_attention: PairAttention | None = None
+        if config.pair_attention:
+            heads, width = layer_shape(config.encoder_config, hidden)
+            eps = float(config.encoder_config.get("layer_norm_eps", 1e-12))
+            self.pair_attention = PairAttention(hidden, heads, width, eps)
+            if encoder is not None:
+                self.pair_attention.copy_last_layer(encoder)
         self.pair_layer = nn.Sequential(nn.Linear(features * hidden, hidden), nn.GELU(), nn.Dropout(0.1))
         self.relation_head = nn.Linear(hidden, len(config.relation_labels))
         self.kind_head = nn.Linear(hidden, len(config.kinds))
@@ -168,10 +180,14 @@ class StanceModel(nn.Module):
         A pair is described by its sentence (mean of tokens; left out when ``config.sentence_feature`` is
         False), both mentions (mean of their tokens, plus
         an embedding of the context rank for actors outside the sentence), their product, the tokens
-        between the two mentions, and an attention summary of the sentence queried by the pair.
+        between the two mentions, an attention summary of the sentence queried by the pair, and (when
+        ``config.pair_attention``) the output of a transformer layer that knows the pair's roles.
         """
         kwargs = {"token_type_ids": token_type_ids} if token_type_ids is not None and self.token_types else {}
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **kwargs).last_hidden_state
+        if self.pair_attention is not None:
+            kwargs["output_hidden_states"] = True
+        output = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **kwargs)
+        hidden = output.last_hidden_state
         batch = hidden.shape[0]
         mask = mention_mask.to(hidden.dtype)
         mention_slot, mention_width = _slots(mention_batch, batch)
@@ -192,6 +208,13 @@ class StanceModel(nn.Module):
         scores = scores.masked_fill(valid == 0, torch.finfo(scores.dtype).min)
         attended = _weighted_tokens(torch.softmax(scores, dim=-1), hidden, rows, slot, width)
         parts = [speaker, counterparty, speaker * counterparty, between_rep, attended]
+        if self.pair_attention is not None:
+            queries = torch.stack([speaker, counterparty], dim=1)
+            parts.append(
+                self.pair_attention(
+                    output.hidden_states[-2], attention_mask, rows, slot, width, queries, mask[pair_speaker], mask[pair_counterparty]
+                )
+            )
         features = self.pair_layer(torch.cat([sentence, *parts] if self.config.sentence_feature else parts, dim=-1))
         return self.relation_head(features), self.kind_head(features)
 

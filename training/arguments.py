@@ -39,6 +39,7 @@ class TrainingArguments:
     context_size: int = 6
     previous_chars: int = 240
     sentence_feature: bool = True
+    pair_attention: bool = False
     freeze_embeddings: bool = True
     device: str = "auto"
     threads: int = 0

@@ -63,6 +63,7 @@ def build_model(args: TrainingArguments) -> tuple[StanceModel, PairTokenizer]:
         context_size=args.context_size,
         previous_chars=args.previous_chars,
         sentence_feature=args.sentence_feature,
+        pair_attention=args.pair_attention,
     )
     model = StanceModel(config, encoder)
     if args.freeze_embeddings:
@@ -84,8 +85,9 @@ class Trainer:
         self.tokenizer = tokenizer
         self.train_data, self.dev_data = train, dev
         self._lengths = [end - start for start, end in zip(train["start"], train["end"])]
-        heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
-        encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
+        pretrained = StanceModel.PRETRAINED_PREFIXES
+        heads = [p for n, p in model.named_parameters() if not n.startswith(pretrained) and p.requires_grad]
+        encoder = [p for n, p in model.named_parameters() if n.startswith(pretrained) and p.requires_grad]
         self.optimizer = torch.optim.AdamW(
             [{"params": encoder, "lr": args.learning_rate}, {"params": heads, "lr": args.head_learning_rate}],
             weight_decay=args.weight_decay,

@@ -99,6 +99,9 @@ class _Intermediate(nn.Module):
         super().__init__()
         self.dense = nn.Linear(hidden, width)
 
+    def forward(self, states: torch.Tensor) -> torch.Tensor:
+        return functional.gelu(self.dense(states))
+
 
 class _Layer(nn.Module):
     def __init__(self, hidden: int, heads: int, width: int, eps: float, dropout: float, attention_dropout: float) -> None:
@@ -109,7 +112,7 @@ class _Layer(nn.Module):
 
     def forward(self, states: torch.Tensor, keep: torch.Tensor) -> torch.Tensor:
         states = self.attention.output(self.attention.self(states, keep), states)
-        return self.output(functional.gelu(self.intermediate.dense(states)), states)
+        return self.output(self.intermediate(states), states)
 
 
 class _Layers(nn.Module):

@@ -18,7 +18,7 @@ from torch import nn
 
 from stance.encoding import MAX_CONTEXT
 from stance.labels import KINDS, RELATION_LABELS
-from stance.pair_attention import PairAttention, layer_shape
+from stance.pair_attention import PairAttention, bert_last_layer, layer_shape
 
 logger = logging.getLogger(__name__)
 
@@ -138,9 +138,6 @@ def _between_mask(first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
 class StanceModel(nn.Module):
     """Encoder + span-pair classifier over ``(none, cooperative, adversarial, neutral)`` + kind head."""
 
-    # parameters that start from pretrained weights (trained at the encoder's learning rate)
-    PRETRAINED_PREFIXES = ("encoder.", "pair_attention.layer.")
-
     def __init__(self, config: ModelConfig, encoder: nn.Module | None = None) -> None:
         super().__init__()
         self.config = config
@@ -156,9 +153,7 @@ class StanceModel(nn.Module):
         if config.pair_attention:
             heads, width = layer_shape(config.encoder_config, hidden)
             eps = float(config.encoder_config.get("layer_norm_eps", 1e-12))
-            self.pair_attention = PairAttention(hidden, heads, width, eps)
-            if encoder is not None:
-                self.pair_attention.copy_last_layer(encoder)
+            self.pair_attention = PairAttention(hidden, heads, width, eps, shared=bert_last_layer(self.encoder))
         self.pair_layer = nn.Sequential(nn.Linear(features * hidden, hidden), nn.GELU(), nn.Dropout(0.1))
         self.relation_head = nn.Linear(hidden, len(config.relation_labels))
         self.kind_head = nn.Linear(hidden, len(config.kinds))

@@ -7,8 +7,8 @@ speaker's tokens and the counterparty's tokens marked by the same role embedding
 Role marks are added to keys and values as rank-one terms, so no per-pair copy of the sentence is
 made: the layer costs a few tokens' worth of work per pair, not an encoder pass.
 
-It has BERT's layer parameter names, so it starts as a copy of a BERT encoder's last layer: a
-pair-aware second reading of that layer for two tokens.
+With a BERT-style encoder the layer is the encoder's own last layer, run a second time for the pair's
+two tokens (the encoder's weights, trained by both uses; only two role embeddings are added).
 """
 
 from __future__ import annotations
@@ -36,27 +36,39 @@ def layer_shape(encoder_config: dict[str, Any], hidden: int) -> tuple[int, int]:
     return heads, width
 
 
-class PairAttention(nn.Module):
-    """``forward`` maps each pair to two vectors (speaker, counterparty) that know the pair."""
+_BERT_LAYER_PARTS = (
+    "attention.self.query", "attention.self.key", "attention.self.value", "attention.output.dense",
+    "attention.output.LayerNorm", "intermediate.dense", "output.dense", "output.LayerNorm",
+)
 
-    def __init__(self, hidden: int, heads: int, width: int, eps: float = 1e-12, dropout: float = 0.1) -> None:
+
+def bert_last_layer(encoder: nn.Module) -> nn.Module | None:
+    """The encoder's last layer when it is built like BERT's (BERT, RoBERTa, ELECTRA, ...), else None."""
+    layers = getattr(getattr(encoder, "encoder", None), "layer", None)
+    if not layers:
+        return None
+    names = {name for name, _ in layers[-1].named_modules()}
+    return layers[-1] if all(part in names for part in _BERT_LAYER_PARTS) else None
+
+
+class PairAttention(nn.Module):
+    """``forward`` maps each pair to two vectors (speaker, counterparty) that know the pair.
+
+    With ``shared`` (a BERT-style layer, normally the encoder's last) the layer's weights are the
+    encoder's own and only the role embeddings are new; without it the layer has its own weights.
+    """
+
+    def __init__(self, hidden: int, heads: int, width: int, eps: float = 1e-12, shared: nn.Module | None = None) -> None:
         super().__init__()
         self.heads = heads
         self.roles = nn.Embedding(ROLES, hidden)
         nn.init.normal_(self.roles.weight, std=0.5)
-        self.layer = _Layer(hidden, heads, width, eps, dropout, dropout)
+        self.own_layer = _Layer(hidden, heads, width, eps, 0.1, 0.1) if shared is None else None
+        self.__dict__["_shared"] = shared  # not registered: its parameters belong to the encoder
 
-    def copy_last_layer(self, encoder: nn.Module) -> bool:
-        """Start from the encoder's last layer when it is a BERT layer; False (random start) otherwise."""
-        layers = getattr(getattr(encoder, "encoder", None), "layer", None)
-        if not layers:
-            return False
-        try:
-            self.layer.load_state_dict(layers[-1].state_dict(), strict=True)
-        except (RuntimeError, KeyError) as error:
-            logger.info("pair attention starts untrained: the encoder's last layer does not fit (%s)", str(error)[:120])
-            return False
-        return True
+    @property
+    def layer(self) -> nn.Module:
+        return self.own_layer if self.own_layer is not None else self._shared
 
     def forward(
         self,
@@ -106,5 +118,5 @@ class PairAttention(nn.Module):
 
         layer = self.layer
         states = layer.attention.output(attended.reshape(pairs, ROLES, size), states)
-        states = layer.output(functional.gelu(layer.intermediate.dense(states)), states)
+        states = layer.output(layer.intermediate(states), states)
         return states.reshape(pairs, ROLES * size)

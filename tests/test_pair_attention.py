@@ -1,5 +1,5 @@
 """The per-pair transformer layer: equal to running a BERT layer on role-marked copies of the sentence,
-started from the encoder's last layer, and a model with it trains, saves and loads."""
+the encoder's own last layer, and a model with it trains, saves and loads."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from torch.nn import functional
 
 from stance.bert import BertEncoder
 from stance.model import ModelConfig, StanceModel, _slots
-from stance.pair_attention import PairAttention, layer_shape
+from stance.pair_attention import PairAttention, bert_last_layer, layer_shape
 from tests.conftest import train_args
 from tests.test_classifier import same
 
@@ -63,18 +63,18 @@ def test_pair_attention_equals_a_layer_over_role_marked_copies():
     assert not torch.allclose(swapped, got, atol=1e-3)
 
 
-def test_pair_attention_starts_as_the_encoders_last_layer(tiny_base: Path):
+def test_pair_attention_reuses_the_encoders_last_layer_and_stores_only_roles(tiny_base: Path):
     encoder_config = json.loads((tiny_base / "config.json").read_text())
-    encoder = BertEncoder(encoder_config)
     config = ModelConfig(base_model=str(tiny_base), encoder_config=encoder_config, pair_attention=True)
-    model = StanceModel(config, encoder)
-    last = encoder.encoder.layer[-1].state_dict()
-    assert all(torch.equal(tensor, last[name]) for name, tensor in model.pair_attention.layer.state_dict().items())
-    assert layer_shape(encoder_config, int(encoder_config["hidden_size"])) == (
-        encoder_config["num_attention_heads"], encoder_config["intermediate_size"]
-    )
+    model = StanceModel(config, BertEncoder(encoder_config))
+    assert model.pair_attention.layer is model.encoder.encoder.layer[-1]
+    assert [name for name in model.stored_state() if name.startswith("pair_attention.")] == ["pair_attention.roles.weight"]
+    hidden = int(encoder_config["hidden_size"])
+    assert layer_shape(encoder_config, hidden) == (encoder_config["num_attention_heads"], encoder_config["intermediate_size"])
     assert layer_shape({"n_heads": 12, "hidden_dim": 3072}, 768) == (12, 3072)
-    assert not PairAttention(8, 2, 16).copy_last_layer(torch.nn.Linear(2, 2))
+    # an encoder not built like BERT: the layer has weights of its own
+    assert bert_last_layer(torch.nn.Linear(2, 2)) is None
+    assert PairAttention(8, 2, 16).own_layer is not None
 
 
 def test_a_model_with_pair_attention_trains_saves_and_loads(tmp_path, tiny_base, tiny_jsonl):

@@ -85,9 +85,8 @@ class Trainer:
         self.tokenizer = tokenizer
         self.train_data, self.dev_data = train, dev
         self._lengths = [end - start for start, end in zip(train["start"], train["end"])]
-        pretrained = StanceModel.PRETRAINED_PREFIXES
-        heads = [p for n, p in model.named_parameters() if not n.startswith(pretrained) and p.requires_grad]
-        encoder = [p for n, p in model.named_parameters() if n.startswith(pretrained) and p.requires_grad]
+        heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
+        encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
         self.optimizer = torch.optim.AdamW(
             [{"params": encoder, "lr": args.learning_rate}, {"params": heads, "lr": args.head_learning_rate}],
             weight_decay=args.weight_decay,

@@ -53,7 +53,9 @@ def write_model_card(path: Path, args: TrainingArguments, metrics: dict[str, Any
         "(`quote`, `reported`, `action`). One encoder pass per sentence, with the names of up to "
         f"{args.context_size} nearby actors it does not mention"
         + (f" and the last {args.previous_chars} characters of the previous sentence" if args.previous_chars else "")
-        + "; a span-pair head over pooled mention tokens.",
+        + "; a span-pair head over pooled mention tokens"
+        + (", and the encoder's last layer run again for each pair's speaker and counterparty with role marks (pair attention)" if args.pair_attention else "")
+        + ".",
         "Load it with `stance.Classifier.from_pretrained(folder)`.",
         "",
         "## Training",

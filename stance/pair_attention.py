@@ -1,11 +1,11 @@
-"""A transformer layer run once per candidate pair, on three query tokens only.
+"""A transformer layer run once per candidate pair, on two query tokens only.
 
 The encoder reads a sentence once and does not know which pair is asked about; this layer does. Its two
-queries are the pair's speaker and counterparty vectors, each plus a role embedding; its keys
-and values are the sentence's tokens as the encoder's second-to-last layer left them, with the
-speaker's tokens and the counterparty's tokens marked by the same role embeddings (typed markers, added after the encoder rather than written into its input).
-Role marks are added to keys and values as rank-one terms, so no per-pair copy of the sentence is
-made: the layer costs a few tokens' worth of work per pair, not an encoder pass.
+queries are the pair's speaker and counterparty vectors, each plus a role embedding; its keys and values
+are the sentence's tokens as the encoder's second-to-last layer left them, with the speaker's and the
+counterparty's tokens marked by the same role embeddings (typed markers, added after the encoder rather
+than written into its input). The marks enter keys and values as rank-one terms, so no per-pair copy of
+the sentence is made: the layer costs a few tokens' worth of work per pair, not an encoder pass.
 
 With a BERT-style encoder the layer is the encoder's own last layer, run a second time for the pair's
 two tokens (the encoder's weights, trained by both uses; only two role embeddings are added).
@@ -13,7 +13,6 @@ two tokens (the encoder's weights, trained by both uses; only two role embedding
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import torch
@@ -21,8 +20,6 @@ from torch import nn
 from torch.nn import functional
 
 from stance.bert import _Layer
-
-logger = logging.getLogger(__name__)
 
 ROLES = 2  # 0 speaker, 1 counterparty
 
@@ -81,9 +78,9 @@ class PairAttention(nn.Module):
         speaker_mask: torch.Tensor,
         counterparty_mask: torch.Tensor,
     ) -> torch.Tensor:
-        """``hidden`` (B, T, d) the encoder's second-to-last hidden states, ``keep`` (B, T) tokens to attend to; per pair ``p``:
-        ``rows[p]`` its sentence, ``slot[p]`` its place among that sentence's pairs (``width`` the most),
-        ``queries`` (P, 2, d) its speaker and counterparty vectors, ``*_mask`` (P, T) their tokens.
+        """``hidden`` (B, T, d) the encoder's second-to-last hidden states, ``keep`` (B, T) the tokens to
+        attend to; per pair ``p``: ``rows[p]`` its sentence, ``slot[p]`` its place among that sentence's
+        pairs (``width`` the most), ``queries`` (P, 2, d) its speaker and counterparty vectors, ``*_mask`` (P, T) their tokens.
         Returns (P, 2 * d)."""
         batch, length, size = hidden.shape
         pairs, heads = queries.shape[0], self.heads

@@ -62,6 +62,20 @@ _GROUP_DESCRIPTION = re.compile(
     r"\b[Tt]he (?:company|firm|junta|bloc|alliance|authorities|government|ministry|regime|rebels|militants|group|"
     r"embassy|administration|military|army|organisation|organization|agency|commission|council|kingdom|republic)\b"
 )
+# Unnamed collective speakers ("analysts said", "Western diplomats warned", "according to traders and analysts"):
+# candidates only where they speak, perceive or act, since the same nouns often just describe.
+_GROUP_NOUNS = """analysts experts economists traders dealers diplomats officials leaders lawmakers legislators protesters
+    demonstrators activists critics observers rebels militants insurgents exiles negotiators investors bankers""".split()
+_GROUP_NOUN = "(?:" + "|".join(f"[{n[0].upper()}{n[0]}]{n[1:]}" for n in _GROUP_NOUNS) + ")"
+_GROUP_MODIFIERS = ("foreign policy", "oil", "industry", "market", "opposition", "senior", "political", "military", "security", "local")
+_COLLECTIVE = re.compile(
+    r"\b(?:(?:(?:Latin |North |South )?[A-Z][a-z]+(?:an|ern|ese|ish|ic)|Arab|"
+    + "|".join(f"[{m[0].upper()}{m[0]}]{m[1:]}" for m in _GROUP_MODIFIERS)
+    + rf")\s+)?{_GROUP_NOUN}(?:\s+and\s+{_GROUP_NOUN})?\b"
+)
+# Alone, these belong to an actor already named ("officials said" after "Eritrea ..."): only with a modifier.
+_AFFILIATED_NOUNS = frozenset("officials diplomats leaders negotiators".split())
+_GROUP_VERBS = frozenset("say believe believed estimate estimated expect expected predicted fear feared think backed supported opposed".split())
 # Regions are places, never actors; "Council of Europe", "South Africa" and "Asia-Pacific ..." are left alone.
 _REGION = re.compile(
     r"(?<!Council of )(?<!South )\b(?:(?:Latin|South|Central|North) America|(?:Southeast|South|Central|East|West) Asia|"
@@ -266,6 +280,15 @@ def _sentence_mentions(
             mentions.remove(m)
             mentions.remove(head)
             mentions.append(_joined(text, head, m.end))
+    for match in _COLLECTIVE.finditer(text, start, end):
+        if match.group(0).lower() in _AFFILIATED_NOUNS or not _collective_speaks(text, match.start(), match.end(), start, end):
+            continue
+        if match.group(0).startswith("Latin American"):  # a region's adjective, not the United States
+            mentions = [m for m in mentions if not (m.type == "demonym" and match.start() <= m.start < match.end())]
+            taken = [t for t in taken if not (match.start() <= t[0] < match.end())]
+        if _free(taken, match.start(), match.end()):
+            mentions.append(Mention(match.start(), match.end(), _collective_name(match.group(0)), None, "group"))
+            taken.append((match.start(), match.end()))
     runs = _capitalised(text, start, end, taken)
     if headline_words is not None:
         runs = _known_words_only(text, runs, headline_words)
@@ -304,6 +327,28 @@ def _sentence_mentions(
                 mentions.append(Mention(match.start(), match.end(), match.group(0), None, kind))
                 taken.append((match.start(), match.end()))
     return sorted(mentions, key=lambda m: m.start)
+
+
+def _collective_speaks(text: str, start: int, end: int, sentence_start: int, sentence_end: int) -> bool:
+    """An unnamed group that speaks: the subject of a reporting, perception or support verb (within three
+    words, or five across "in ..."), or the source after "according to"; not the tail of a name ("Fund
+    officials", "European Union leaders") and not a group named before ("the leaders", "both leaders")."""
+    before = text[sentence_start:start].rstrip()
+    previous = before.split()[-1] if before.split() else ""
+    if previous[:1].isupper() and len(before.split()) > 1 or previous.lower() in ("the", "both", "their", "its", "whose", "his", "her"):
+        return False
+    if re.search(r"\baccording to$", before):
+        return True
+    following = re.findall(r"[A-Za-z]+", text[end:sentence_end])
+    window = 5 if following[:1] and following[0] in ("in", "at", "from", "with") else 3
+    return any(word in REPORTING_VERBS or word in _GROUP_VERBS for word in following[:window])
+
+
+def _collective_name(surface: str) -> str:
+    """The phrase as written, lower-cased at the front unless it starts with a proper adjective."""
+    first = surface.split()[0]
+    common = first.lower() in _GROUP_NOUNS or any(m.split()[0] == first.lower() for m in _GROUP_MODIFIERS)
+    return first.lower() + surface[len(first) :] if common else surface
 
 
 def _adjacent_name(text: str, mentions: list[Mention], start: int) -> Mention | None:

@@ -171,3 +171,26 @@ def test_no_country_without_an_affiliation():
 def test_regions_are_places():
     text = "Putin said exercises were held in the Far East, the Arctic and the Horn of Africa."
     assert [m[0] for m in mentions(text)[0]] == ["Putin"]
+
+
+def test_unnamed_groups_are_actors_where_they_speak_or_act():
+    text = (
+        "Traders and analysts in oil markets estimate OPEC is pumping above its ceiling. "
+        "African leaders backed an arms embargo against Ivory Coast. "
+        "North Korea is stalling, according to analysts here. "
+        "Latin American leaders urged Britain and Argentina to talk. "
+        "Analysts at the bank expect a cut, and critics of the plan were few."
+    )
+    result = mentions(text)
+    assert ("Traders and analysts", "traders and analysts", None) in result[0]
+    assert ("African leaders", "African leaders", None) in result[1]
+    assert ("analysts", "analysts", None) in result[2]
+    assert ("Latin American leaders", "Latin American leaders", None) in result[3]
+    assert not any(m[1] == "United States" for m in result[3])  # "Latin American" is not the United States
+    assert [m[1] for m in result[4]] == ["analysts"]  # "critics of the plan were few" does not speak
+
+
+def test_a_demonym_group_keeps_its_country_and_a_group_word_alone_is_no_actor():
+    result = mentions("American officials said Iran lied. The leaders of the two camps met. Officials said so.")
+    assert ("American officials", "American officials", "USA") in result[0]
+    assert result[1] == [] and result[2] == []  # bare "officials" belong to an actor named elsewhere

@@ -62,6 +62,14 @@ _GROUP_DESCRIPTION = re.compile(
     r"\b[Tt]he (?:company|firm|junta|bloc|alliance|authorities|government|ministry|regime|rebels|militants|group|"
     r"embassy|administration|military|army|organisation|organization|agency|commission|council|kingdom|republic)\b"
 )
+# Regions are places, never actors; "Council of Europe", "South Africa" and "Asia-Pacific ..." are left alone.
+_REGION = re.compile(
+    r"(?<!Council of )(?<!South )\b(?:(?:Latin|South|Central|North) America|(?:Southeast|South|Central|East|West) Asia|"
+    r"(?:West|East|North|Southern|Central|sub-Saharan) Africa|Africa|Europe|Asia|Middle East|Caribbean|Balkans|Sahel|"
+    r"Far East|Arctic|Antarctic|Antarctica|Horn of Africa|Indo-Pacific)\b(?![\s-]+[A-Z])"
+)
+# A lone unknown capitalised word used as a modifier ("Islamist rebels", "African states", "Roseires dam").
+_ADJECTIVE_ENDINGS = ("ist", "an", "ese", "ish", "ic", "ern")
 # Unnamed collective speakers ("analysts said", "Western diplomats warned", "according to traders and analysts"):
 # candidates only where they speak, perceive or act, since the same nouns often just describe.
 _GROUP_NOUNS = """analysts experts economists traders dealers diplomats officials leaders lawmakers legislators protesters
@@ -76,14 +84,6 @@ _COLLECTIVE = re.compile(
 # Alone, these belong to an actor already named ("officials said" after "Eritrea ..."): only with a modifier.
 _AFFILIATED_NOUNS = frozenset("officials diplomats leaders negotiators".split())
 _GROUP_VERBS = frozenset("say believe believed estimate estimated expect expected predicted fear feared think backed supported opposed".split())
-# Regions are places, never actors; "Council of Europe", "South Africa" and "Asia-Pacific ..." are left alone.
-_REGION = re.compile(
-    r"(?<!Council of )(?<!South )\b(?:(?:Latin|South|Central|North) America|(?:Southeast|South|Central|East|West) Asia|"
-    r"(?:West|East|North|Southern|Central|sub-Saharan) Africa|Africa|Europe|Asia|Middle East|Caribbean|Balkans|Sahel|"
-    r"Far East|Arctic|Antarctic|Antarctica|Horn of Africa|Indo-Pacific)\b(?![\s-]+[A-Z])"
-)
-# A lone unknown capitalised word used as a modifier ("Islamist rebels", "African states", "Roseires dam").
-_ADJECTIVE_ENDINGS = ("ist", "an", "ese", "ish", "ic", "ern")
 _PLACE_NOUNS = frozenset(
     """dam river province region district camp camps valley port airport island islands sea strait desert mountains
     plant field fields refinery mine mines border basin peninsula coast city town village area enclave corridor""".split()
@@ -335,7 +335,7 @@ def _collective_speaks(text: str, start: int, end: int, sentence_start: int, sen
     officials", "European Union leaders") and not a group named before ("the leaders", "both leaders")."""
     before = text[sentence_start:start].rstrip()
     previous = before.split()[-1] if before.split() else ""
-    if previous[:1].isupper() and len(before.split()) > 1 or previous.lower() in ("the", "both", "their", "its", "whose", "his", "her"):
+    if (previous[:1].isupper() and len(before.split()) > 1) or previous.lower() in ("the", "both", "their", "its", "whose", "his", "her"):
         return False
     if re.search(r"\baccording to$", before):
         return True

@@ -155,8 +155,9 @@ class BertEncoder(nn.Module):
             token_type_ids = torch.zeros_like(input_ids)
         keep = (attention_mask > 0)[:, None, None, :]
         states = self.embeddings(input_ids, token_type_ids)
-        every = [states]
+        every = [states] if output_hidden_states else None
         for layer in self.encoder.layer:
             states = layer(states, keep)
-            every.append(states)
-        return EncoderOutput(states, tuple(every) if output_hidden_states else None)
+            if every is not None:
+                every.append(states)
+        return EncoderOutput(states, tuple(every) if every is not None else None)

@@ -58,7 +58,7 @@ class ModelConfig:
     context_size: int = 6
     previous_chars: int = 0  # characters of the previous sentence in the context segment (0: none)
     sentence_feature: bool = True  # the pair head also sees the sentence's mean token (the same for every pair)
-    pair_attention: bool = False  # a transformer layer per pair on top of the encoder (stance.pair_attention)
+    pair_attention: bool = False  # the encoder's last layer run again for each pair's two tokens (stance.pair_attention)
     temperature: float = 1.0
     relation_threshold: float = 0.5  # a pair is a relation when P(none) is below this (tuned on dev)
     frozen_word_embeddings: str | None = None  # sha256 of the base model's tensor when not stored

@@ -35,9 +35,11 @@ def test_bert_encoder_equals_transformers_bert(tiny_base: Path):
     types = torch.zeros_like(ids)
     types[:, 11:] = 1
     with torch.inference_mode():
-        expected = reference(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
-        got = lean(input_ids=ids, attention_mask=mask, token_type_ids=types).last_hidden_state
-    assert torch.allclose(got, expected, atol=1e-5)
+        expected = reference(input_ids=ids, attention_mask=mask, token_type_ids=types, output_hidden_states=True)
+        got = lean(input_ids=ids, attention_mask=mask, token_type_ids=types, output_hidden_states=True)
+    assert torch.allclose(got.last_hidden_state, expected.last_hidden_state, atol=1e-5)
+    assert len(got.hidden_states) == len(expected.hidden_states)  # pair attention reads the second-to-last
+    assert all(torch.allclose(g[mask > 0], e[mask > 0], atol=1e-5) for g, e in zip(got.hidden_states, expected.hidden_states))
 
 
 def test_only_plain_bert_is_built_without_transformers(tiny_base: Path):

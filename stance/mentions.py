@@ -74,16 +74,24 @@ _ADJECTIVE_ENDINGS = ("ist", "an", "ese", "ish", "ic", "ern")
 # candidates only where they speak, perceive or act, since the same nouns often just describe.
 _GROUP_NOUNS = """analysts experts economists traders dealers diplomats officials leaders lawmakers legislators protesters
     demonstrators activists critics observers rebels militants insurgents exiles negotiators investors bankers""".split()
-_GROUP_NOUN = "(?:" + "|".join(f"[{n[0].upper()}{n[0]}]{n[1:]}" for n in _GROUP_NOUNS) + ")"
 _GROUP_MODIFIERS = ("foreign policy", "oil", "industry", "market", "opposition", "senior", "political", "military", "security", "local")
+
+
+def _either_case(words: list[str] | tuple[str, ...]) -> str:
+    """A regex alternation of ``words`` with the first letter in either case ("[Aa]nalysts|...")."""
+    return "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in words)
+
+
+_GROUP_NOUN = f"(?:{_either_case(_GROUP_NOUNS)})"
 _COLLECTIVE = re.compile(
-    r"\b(?:(?:(?:Latin |North |South )?[A-Z][a-z]+(?:an|ern|ese|ish|ic)|Arab|"
-    + "|".join(f"[{m[0].upper()}{m[0]}]{m[1:]}" for m in _GROUP_MODIFIERS)
-    + rf")\s+)?{_GROUP_NOUN}(?:\s+and\s+{_GROUP_NOUN})?\b"
+    rf"\b(?:(?:(?:Latin |North |South )?[A-Z][a-z]+(?:an|ern|ese|ish|ic)|Arab|{_either_case(_GROUP_MODIFIERS)})\s+)?"
+    rf"{_GROUP_NOUN}(?:\s+and\s+{_GROUP_NOUN})?\b"
 )
 # Alone, these belong to an actor already named ("officials said" after "Eritrea ..."): only with a modifier.
 _AFFILIATED_NOUNS = frozenset("officials diplomats leaders negotiators".split())
-_GROUP_VERBS = frozenset("say believe believed estimate estimated expect expected predicted fear feared think backed supported opposed".split())
+_SPEAKING_VERBS = REPORTING_VERBS | frozenset(
+    "say believe believed estimate estimated expect expected predicted fear feared think backed supported opposed".split()
+)
 _PLACE_NOUNS = frozenset(
     """dam river province region district camp camps valley port airport island islands sea strait desert mountains
     plant field fields refinery mine mines border basin peninsula coast city town village area enclave corridor""".split()
@@ -333,15 +341,15 @@ def _collective_speaks(text: str, start: int, end: int, sentence_start: int, sen
     """An unnamed group that speaks: the subject of a reporting, perception or support verb (within three
     words, or five across "in ..."), or the source after "according to"; not the tail of a name ("Fund
     officials", "European Union leaders") and not a group named before ("the leaders", "both leaders")."""
-    before = text[sentence_start:start].rstrip()
-    previous = before.split()[-1] if before.split() else ""
-    if (previous[:1].isupper() and len(before.split()) > 1) or previous.lower() in ("the", "both", "their", "its", "whose", "his", "her"):
+    before = text[sentence_start:start].split()
+    previous = before[-1] if before else ""
+    if (previous[:1].isupper() and len(before) > 1) or previous.lower() in ("the", "both", "their", "its", "whose", "his", "her"):
         return False
-    if re.search(r"\baccording to$", before):
+    if re.search(r"\baccording to$", text[sentence_start:start].rstrip()):
         return True
-    following = re.findall(r"[A-Za-z]+", text[end:sentence_end])
-    window = 5 if following[:1] and following[0] in ("in", "at", "from", "with") else 3
-    return any(word in REPORTING_VERBS or word in _GROUP_VERBS for word in following[:window])
+    first = re.search(r"[A-Za-z]+", text[end:sentence_end])
+    window = 5 if first and first.group(0) in ("in", "at", "from", "with") else 3
+    return _before_reporting_verb(text, end, sentence_end, within=window, verbs=_SPEAKING_VERBS)
 
 
 def _collective_name(surface: str) -> str:
@@ -370,9 +378,9 @@ def _modifier(text: str, word: str, position: int, end: int) -> bool:
     return following is not None and (word.endswith(_ADJECTIVE_ENDINGS) or following.group(1) in _PLACE_NOUNS)
 
 
-def _before_reporting_verb(text: str, position: int, end: int, within: int = 3) -> bool:
+def _before_reporting_verb(text: str, position: int, end: int, within: int = 3, verbs: frozenset[str] = REPORTING_VERBS) -> bool:
     following = re.findall(r"[A-Za-z]+", text[position:end])[:within]
-    return any(word in REPORTING_VERBS for word in following)
+    return any(word in verbs for word in following)
 
 
 @lru_cache(maxsize=1)

@@ -41,7 +41,15 @@ _ORG_WORDS = frozenset(
     Network Coalition Brigade Brigades Militia Council Board Cabinet Secretariat Programme Program Chamber
     Conference Centre Center Tribunal Bureau Police Mission Delegation Embassy Consulate Foundation Society
     Church Observatory Institution Directorate Review Times Post Herald Daily Radio Television TV News Press
-    Broadcasting Gazette Journal Tribune Telegraph""".split()
+    Broadcasting Gazette Journal Tribune Telegraph Plc PLC LLC GmbH""".split()
+)
+_COMPANY_SUFFIXES = frozenset("Plc PLC Inc Ltd Co Corp LLC GmbH AG SA NV".split())
+# Last words that make a capitalised run an event, a document, a place or a topic, never a person:
+# "Gulf War", "Paris Agreement", "Doha Round", "Belt and Road Initiative", "Persian Gulf".
+_NOT_A_PERSON = frozenset(
+    """War Wars Crisis Accord Accords Agreement Agreements Treaty Protocol Round Summit Games Cup Olympics Plan
+    Initiative Act Charter Declaration Convention Doctrine Day Era Gulf Sea Ocean Strait Straits Canal River
+    Islands Island Peninsula Valley Dam Airport""".split()
 )
 _TITLE_TAILS = frozenset(
     "State Defence Defense Foreign Affairs Commerce Trade Finance Treasury Energy Interior Justice Health "
@@ -66,7 +74,8 @@ _GROUP_DESCRIPTION = re.compile(
 _REGION = re.compile(
     r"(?<!Council of )(?<!South )\b(?:(?:Latin|South|Central|North) America|(?:Southeast|South|Central|East|West) Asia|"
     r"(?:West|East|North|Southern|Central|sub-Saharan) Africa|Africa|Europe|Asia|Middle East|Caribbean|Balkans|Sahel|"
-    r"Far East|Arctic|Antarctic|Antarctica|Horn of Africa|Indo-Pacific)\b(?![\s-]+[A-Z])"
+    r"Far East|Arctic|Antarctic|Antarctica|Horn of Africa|Indo-Pacific|(?:Persian |Arabian )?Gulf|Falklands|Kashmir|Crimea|"
+    r"Darfur|Donbas|Caucasus|Mediterranean)\b(?![\s-]+[A-Z])"
 )
 # A lone unknown capitalised word used as a modifier ("Islamist rebels", "African states", "Roseires dam").
 _ADJECTIVE_ENDINGS = ("ist", "an", "ese", "ish", "ic", "ern")
@@ -173,8 +182,14 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             elif groups[-1]:
                 groups.append([])
         for group in groups:
-            words_text = [text[a:b] for a, b in group]
-            heads = [k for k, w in enumerate(words_text) if w in g.titles]
+            # a possessive title alone is no name ("the Taiwanese President's offer"); inside one it may be
+            # ("Prime Minister's Office")
+            alone = len(group) == 1
+
+            def word(k: int) -> str:
+                return _bare(text[group[k][0] : group[k][1]]) if alone else text[group[k][0] : group[k][1]]
+
+            heads = [k for k in range(len(group)) if word(k) in g.titles]
             titled = bool(heads) and heads[-1] < len(group) - 1
             if titled:
                 del group[: heads[-1] + 1]
@@ -183,11 +198,11 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             while group and (
                 text[group[0][0] : group[0][1]] in _CONNECTORS
                 or text[group[0][0] : group[0][1]] in _STOP
-                or text[group[0][0] : group[0][1]] in g.titles
+                or word(0) in g.titles
                 or (len(group) > 2 and text[group[0][0] : group[0][1]] in _TITLE_TAILS)
             ):
                 group.pop(0)
-            while group and text[group[-1][0] : group[-1][1]] in g.titles:
+            while group and word(-1) in g.titles:
                 group.pop()
             if not group:
                 continue
@@ -198,7 +213,30 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             titled = titled or bool(_ABBREVIATED_TITLE.search(text, max(0, s - 8), s))
             if e > s:
                 runs.append((s, e, text[s:e], titled))
-    return runs
+    return _joined_by_and(text, runs)
+
+
+def _bare(word: str) -> str:
+    """``word`` without a possessive ("President's" -> "President")."""
+    return re.sub(r"['’]s?$", "", word)
+
+
+def _joined_by_and(text: str, runs: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """Names with "and" inside made whole: "International Trade and Industry Ministry", "Ministry of Trade and
+    Industry" (portfolios on both sides, an organisation word in the name), "Cable and Wireless Plc"."""
+    portfolios = _title_words()
+    out: list[tuple[int, int, str, bool]] = []
+    for run in runs:
+        if out and text[out[-1][1] : run[0]] == " and ":
+            left, right = out[-1][2].split(), run[2].split()
+            organisation = any(w in _ORG_WORDS for w in left + right)
+            portfolio = left[-1].lower() in portfolios and right[0].lower() in portfolios
+            company = len(left) <= 2 and right[-1] in _COMPANY_SUFFIXES
+            if (organisation and portfolio) or company:
+                out[-1] = (out[-1][0], run[1], text[out[-1][0] : run[1]], False)
+                continue
+        out.append(run)
+    return out
 
 
 _DATELINE = re.compile(r"[A-Z][A-Z.'’\- ]{1,40}(?:,[^-–—\n]{0,40}?)?\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s")
@@ -312,6 +350,8 @@ def _sentence_mentions(
                 continue
             canonical = re.sub(r"^the\s+", "", surface)
             mentions.append(Mention(s, e, canonical, None, "organisation"))
+        elif words[-1] in _NOT_A_PERSON and not (len(words) > 1 and words[-2][0].islower()):  # not "Pieter van Dam"
+            continue
         elif len(words) >= 2 or titled:
             mentions.append(Mention(s, e, surface, None, "person"))
         elif _ACRONYM.match(surface):
@@ -474,10 +514,10 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
         raw[index] = [m for m in mentions if m not in affiliations]
 
     def fullest(name: str) -> str:
-        tokens = set(name.split())
+        tokens = set(name.lower().split())
         best = name
         for other in full_names:
-            if tokens <= set(other.split()) and len(other) > len(best):
+            if tokens <= set(other.lower().split()) and len(other) > len(best):
                 best = other
         return best
 

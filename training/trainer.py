@@ -129,6 +129,7 @@ class Trainer:
             logger.info("resumed from %s at epoch %d step %d", args.checkpoint_path, self.state.epoch, self.state.step_in_epoch)
         from tqdm.auto import tqdm
 
+        best_dev = None
         while self.state.epoch < args.epochs:
             epoch = self.state.epoch
             all_batches = self._epoch_batches(epoch)
@@ -153,7 +154,7 @@ class Trainer:
                     self.save_checkpoint(args.checkpoint_path)
             bar.close()
             self.state.seconds += time.perf_counter() - started
-            metrics = self.evaluate_dev()
+            metrics, dev_predictions = self.evaluate_dev()
             metrics.update(epoch=epoch + 1, train_loss=self.state.epoch_loss / max(1, len(all_batches)), seconds=round(self.state.seconds, 1))
             self.state.history.append(metrics)
             logger.info("epoch %d: %s", epoch + 1, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}))
@@ -161,13 +162,15 @@ class Trainer:
             if score > self.state.best_score:
                 self.state.best_score, self.state.best_epoch = score, epoch + 1
                 self.best_state = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+                best_dev = dev_predictions
             self.state.epoch, self.state.step_in_epoch = epoch + 1, 0
             self.save_checkpoint(args.checkpoint_path)
             if args.max_steps and self.state.global_step >= args.max_steps:
                 break
         if self.best_state is not None:
             self.model.load_state_dict(self.best_state)
-        dev = predict_rows(self.model, self.tokenizer, self.dev_data, device=self.device)
+        # the best epoch's dev predictions when this run made them (not after --resume): the same weights, one pass less
+        dev = best_dev if best_dev is not None else predict_rows(self.model, self.tokenizer, self.dev_data, device=self.device)
         self.model.config.temperature = fit_temperature(dev.logits, dev.labels)
         self.model.config.relation_threshold = fit_relation_threshold(dev.logits, dev.labels, self.model.config.temperature)
         logger.info(
@@ -197,13 +200,14 @@ class Trainer:
         self.scheduler.step()
         return float(loss.detach())
 
-    def evaluate_dev(self) -> dict[str, Any]:
+    def evaluate_dev(self) -> tuple[dict[str, Any], Any]:
+        """Pair-level dev metrics and the predictions they come from."""
         dev = predict_rows(self.model, self.tokenizer, self.dev_data, device=self.device)
         self.model.train()
         metrics: dict[str, Any] = pair_metrics(dev.logits, dev.labels)
         known = dev.kinds >= 0
         metrics["kind_accuracy"] = float((dev.kind_logits[known].argmax(-1) == dev.kinds[known]).float().mean()) if known.any() else 0.0
-        return metrics
+        return metrics, dev
 
     def save_checkpoint(self, path: Path) -> None:
         """Everything needed to continue exactly: weights (safetensors), optimizer, scheduler, RNG, state."""

@@ -207,9 +207,7 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             if not group:
                 continue
             s, e = group[0][0], group[-1][1]
-            possessive = re.search(r"['’]s?$", text[s:e])
-            if possessive:
-                e -= len(possessive.group(0))
+            e = s + len(_bare(text[s:e]))
             titled = titled or bool(_ABBREVIATED_TITLE.search(text, max(0, s - 8), s))
             if e > s:
                 runs.append((s, e, text[s:e], titled))

@@ -18,7 +18,7 @@ from stance.io import atomic_directory
 from stance.model import ModelConfig, StanceModel, load_pretrained_encoder, resolve_base_model, word_embeddings_hash
 from stance.tokenization import PairTokenizer
 from training.arguments import TrainingArguments
-from training.pairs import encode_rows, fit_relation_threshold, fit_temperature, pair_metrics, predict_rows
+from training.pairs import PairPredictions, encode_rows, fit_relation_threshold, fit_temperature, pair_metrics, predict_rows
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class Trainer:
             logger.info("resumed from %s at epoch %d step %d", args.checkpoint_path, self.state.epoch, self.state.step_in_epoch)
         from tqdm.auto import tqdm
 
-        best_dev = None
+        best_dev: PairPredictions | None = None
         while self.state.epoch < args.epochs:
             epoch = self.state.epoch
             all_batches = self._epoch_batches(epoch)
@@ -200,7 +200,7 @@ class Trainer:
         self.scheduler.step()
         return float(loss.detach())
 
-    def evaluate_dev(self) -> tuple[dict[str, Any], Any]:
+    def evaluate_dev(self) -> tuple[dict[str, Any], PairPredictions]:
         """Pair-level dev metrics and the predictions they come from."""
         dev = predict_rows(self.model, self.tokenizer, self.dev_data, device=self.device)
         self.model.train()

@@ -99,7 +99,9 @@ def _country_entries(names: dict[str, str]) -> dict[str, Entry]:
             entries.setdefault(capital, Entry(canonical, code, "capital"))
         demonym = info.get("demonym")
         population = info.get("population") if isinstance(info.get("population"), int) else 0
-        if isinstance(demonym, str) and demonym and " " not in demonym:
+        # multi-word demonyms ("North Korean", "Sri Lankan") too, but no nouns ("New Zealander") or pairs
+        multi_word_noun = " " in demonym and demonym.endswith(("er", "Island")) if isinstance(demonym, str) else False
+        if isinstance(demonym, str) and demonym and " and " not in demonym and not multi_word_noun:
             # a demonym shared by several countries ("American") names the most populous
             if demonym not in demonyms or population > demonym_population[demonym]:
                 demonyms[demonym] = Entry(canonical, code, "demonym")

@@ -41,7 +41,7 @@ _ORG_WORDS = frozenset(
     Network Coalition Brigade Brigades Militia Council Board Cabinet Secretariat Programme Program Chamber
     Conference Centre Center Tribunal Bureau Police Mission Delegation Embassy Consulate Foundation Society
     Church Observatory Institution Directorate Review Times Post Herald Daily Radio Television TV News Press
-    Broadcasting Gazette Journal Tribune Telegraph Plc PLC LLC GmbH""".split()
+    Broadcasting Gazette Journal Tribune Telegraph Plc PLC LLC GmbH Club Force Command""".split()
 )
 _COMPANY_SUFFIXES = frozenset("Plc PLC Inc Ltd Co Corp LLC GmbH AG SA NV".split())
 # Last words that make a capitalised run an event, a document, a place or a topic, never a person:
@@ -49,14 +49,15 @@ _COMPANY_SUFFIXES = frozenset("Plc PLC Inc Ltd Co Corp LLC GmbH AG SA NV".split(
 _NOT_A_PERSON = frozenset(
     """War Wars Crisis Accord Accords Agreement Agreements Treaty Protocol Round Summit Games Cup Olympics Plan
     Initiative Act Charter Declaration Convention Doctrine Day Era Gulf Sea Ocean Strait Straits Canal River
-    Islands Island Peninsula Valley Dam Airport""".split()
+    Islands Island Peninsula Valley Dam Airport Democrat Republican""".split()
 )
 _TITLE_TAILS = frozenset(
     "State Defence Defense Foreign Affairs Commerce Trade Finance Treasury Energy Interior Justice Health "
     "Agriculture Economy Staff Commons Security Home Environment".split()
 )
 _PARTICLES = r"(?:de|da|del|dos|van|von|bin|ibn|al|el|la|le|der|den|di|du)"
-_CAP = r"[A-Z][\w’'\-]*[\w]"
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())  # "Étienne", "Şahin", "Łukasz"
+_CAP = rf"[{_UPPER}][\w’'\-]*[\w]"
 _NAME = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLES}\s+|{_PARTICLES}-|(?:of|for|on)\s+(?:the\s+)?)?{_CAP})*")
 _CONNECTORS = frozenset({"of", "for", "on", "the"})
 _ABBREVIATED_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Col|Lt|Capt|Adm|Prof|Amb)\.\s+$")
@@ -72,13 +73,20 @@ _GROUP_DESCRIPTION = re.compile(
 )
 # Regions are places, never actors; "Council of Europe", "South Africa" and "Asia-Pacific ..." are left alone.
 _REGION = re.compile(
-    r"(?<!Council of )(?<!South )\b(?:(?:Latin|South|Central|North) America|(?:Southeast|South|Central|East|West) Asia|"
+    r"(?<!Council of )(?<!South )\b(?:(?:Gulf|Bay|Sea|Strait|Straits|Isle|Isles) of (?:the )?[A-Z][\w'’\-]+|(?:Latin|South|Central|North) America|(?:Southeast|South|Central|East|West) Asia|"
     r"(?:West|East|North|Southern|Central|sub-Saharan) Africa|Africa|Europe|Asia|Middle East|Caribbean|Balkans|Sahel|"
     r"Far East|Arctic|Antarctic|Antarctica|Horn of Africa|Indo-Pacific|(?:Persian |Arabian )?Gulf|Falklands|Kashmir|Crimea|"
     r"Darfur|Donbas|Caucasus|Mediterranean)\b(?![\s-]+[A-Z])"
 )
 # A lone unknown capitalised word used as a modifier ("Islamist rebels", "African states", "Roseires dam").
 _ADJECTIVE_ENDINGS = ("ist", "an", "ese", "ish", "ic", "ern")
+# Faiths and peoples that modify a noun ("the Hindu nationalist party", "Sunni militias") without an ending above.
+_COMMUNITY_ADJECTIVES = frozenset("Hindu Muslim Sikh Sunni Shia Shiite Shi'ite Orthodox Protestant Hutu Tutsi Druze Tamil Uighur Uyghur Rohingya Zulu Maori".split())
+# The last words of a government body that a possessive state owns ("India's External Affairs Ministry").
+_GOVERNMENT_BODIES = frozenset(
+    "Ministry Commission Agency Office Department Bureau Council Force Forces Command Army Navy Police Directorate "
+    "Service Authority Parliament Senate Congress Cabinet Assembly Court Tribunal Embassy Mission Guard Bank".split()
+)
 # Unnamed collective speakers ("analysts said", "Western diplomats warned", "according to traders and analysts"):
 # candidates only where they speak, perceive or act, since the same nouns often just describe.
 _GROUP_NOUNS = """analysts experts economists traders dealers diplomats officials leaders lawmakers legislators protesters
@@ -193,6 +201,8 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             titled = bool(heads) and heads[-1] < len(group) - 1
             if titled:
                 del group[: heads[-1] + 1]
+            if len(group) > 2 and text[group[-2][0] : group[-2][1]] == "on" and text[group[-1][0] : group[-1][1]] in _STOP:
+                del group[-2:]  # "the Education Ministry on Tuesday"
             while group and text[group[-1][0] : group[-1][1]] in _CONNECTORS:
                 group.pop()
             while group and (
@@ -225,8 +235,14 @@ def _joined_by_and(text: str, runs: list[tuple[int, int, str, bool]]) -> list[tu
     portfolios = _title_words()
     out: list[tuple[int, int, str, bool]] = []
     for run in runs:
-        if out and text[out[-1][1] : run[0]] == " and ":
-            left, right = out[-1][2].split(), run[2].split()
+        left = out[-1][2].split() if out else []
+        # "Ministry of Economy, Trade and Industry": a portfolio in a list that goes on
+        listed = run[2].lower() in portfolios and re.match(r"\s*(?:,|and\b)", text[run[1] : run[1] + 5])
+        if out and text[out[-1][1] : run[0]] == ", " and listed and any(w in _ORG_WORDS for w in left):
+            out[-1] = (out[-1][0], run[1], text[out[-1][0] : run[1]], False)
+            continue
+        if out and text[out[-1][1] : run[0]] in (" and ", ", and "):
+            right = run[2].split()
             organisation = any(w in _ORG_WORDS for w in left + right)
             portfolio = left[-1].lower() in portfolios and right[0].lower() in portfolios
             company = len(left) <= 2 and right[-1] in _COMPANY_SUFFIXES
@@ -340,11 +356,31 @@ def _sentence_mentions(
         words = surface.split()
         if len(words) == 1 and s == start and surface in _STOP:
             continue
-        if any(w.strip("’'s") in _ORG_WORDS for w in words):
+        if any(re.search(r"\d", w) for w in words):  # "Tu-95", "F-16", "COVID-19": models and names of things
+            continue
+        organisation = any(w.strip("’'s") in _ORG_WORDS for w in words)
+        if not organisation and all(w.lower().strip("’'s") in _title_words() for w in words):  # "Trade Representative", "Planning"
             head = _adjacent_name(text, mentions, s)
-            if head is not None:  # "Peking Review", "U.S. Senate Finance Committee": one name
+            # "Vietnamese Planning and Investment Minister X", "French Finance Minister X", "U.S. Treasury official"
+            following = re.match(r"\s+(and\s+[A-Z]|[\w’'\-]+)", text[e:end])
+            title_goes_on = following is not None and (following.group(1).startswith("and") or following.group(1).lower() in _title_words())
+            if head is not None and head.type in ("state", "demonym") and not title_goes_on:  # "the U.S. Trade Representative"
+                mentions.remove(head)
+                mentions.append(replace(_joined(text, head, e), type="institution"))
+                taken.append((s, e))
+            continue
+        if organisation:
+            head = _adjacent_name(text, mentions, s) or _possessive_state(text, mentions, s, words)
+            if head is not None:  # "Peking Review", "U.S. Senate Finance Committee", "India's Foreign Trade Office": one name
                 mentions.remove(head)
                 mentions.append(_joined(text, head, e))
+                taken.append((s, e))
+                continue
+            owner = _of_state(text, mentions, e, words[-1])
+            if owner is not None:  # "Bank of Japan", "Maritime Union of Australia"
+                mentions.remove(owner)
+                mentions.append(Mention(s, owner.end, text[s : owner.end], owner.country, "organisation"))
+                taken.append((s, owner.end))
                 continue
             canonical = re.sub(r"^the\s+", "", surface)
             mentions.append(Mention(s, e, canonical, None, "organisation"))
@@ -406,14 +442,40 @@ def _adjacent_name(text: str, mentions: list[Mention], start: int) -> Mention | 
 
 
 def _joined(text: str, head: Mention, end: int) -> Mention:
-    """``head`` extended to ``end`` as one organisation, in the head's country."""
-    return Mention(head.start, end, text[head.start : end], None if head.type == "organisation" else head.country, "organisation")
+    """``head`` extended to ``end`` as one organisation, in the head's country ("India's External Affairs
+    Ministry" is named "Indian External Affairs Ministry")."""
+    gap = re.match(r"['’]s\s+", text[head.end : end])
+    name = f"{_demonyms().get(head.canonical, head.canonical)} {text[head.end + gap.end() : end]}" if gap else text[head.start : end]
+    return Mention(head.start, end, name, None if head.type == "organisation" else head.country, "organisation")
+
+
+def _possessive_state(text: str, mentions: list[Mention], start: int, words: list[str]) -> Mention | None:
+    """The state whose government body starts at ``start`` ("India's External Affairs Ministry"), if any."""
+    if not any(w.strip("’'s") in _GOVERNMENT_BODIES for w in words):
+        return None
+    for m in mentions:
+        if m.end < start and re.fullmatch(r"['’]s\s+", text[m.end : start]) and m.type in ("state", "capital"):
+            return m
+    return None
+
+
+def _of_state(text: str, mentions: list[Mention], end: int, last_word: str) -> Mention | None:
+    """The state right after an organisation's name and "of" ("Bank of Japan"), if any."""
+    if last_word not in _ORG_WORDS:
+        return None
+    for m in mentions:
+        if m.start > end and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[end : m.start]) and m.type == "state":
+            following = re.match(r"\s+([A-Z][\w’'\-]*)", text[m.end : m.end + 40])
+            # "Bank of Japan Governor X", not "Office of the U.S. Trade Representative"
+            return m if following is None or following.group(1) in gazetteer().titles else None
+    return None
 
 
 def _modifier(text: str, word: str, position: int, end: int) -> bool:
     """A lone capitalised word that modifies the noun after it: an adjective or a named place."""
     following = re.match(r"\s+([a-z][a-z\-]*)", text[position:end])
-    return following is not None and (word.endswith(_ADJECTIVE_ENDINGS) or following.group(1) in _PLACE_NOUNS)
+    adjective = word.endswith(_ADJECTIVE_ENDINGS) or word in _COMMUNITY_ADJECTIVES
+    return following is not None and (adjective or following.group(1) in _PLACE_NOUNS)
 
 
 def _before_reporting_verb(text: str, position: int, end: int, within: int = 3, verbs: frozenset[str] = REPORTING_VERBS) -> bool:
@@ -431,7 +493,8 @@ def _title_words() -> frozenset[str]:
 # Portfolios and offices that sit between a state and a person's name ("Tuvalu's Fisheries Minister X").
 _PORTFOLIOS = frozenset(
     """fisheries mines mining information irrigation humanitarian labour labor transport education culture tourism
-    planning development water housing communications immigration industry oil petroleum economic economy
+    planning development water housing communications immigration industry oil petroleum economic economy fuel power
+    science technology lands resources works sports youth social welfare
     cooperation investment infrastructure national ministry government foreign army navy military police
     spokesman spokeswoman spokesperson ambassador envoy agent representative delegate negotiator official
     chief head counterpart""".split()
@@ -449,7 +512,7 @@ def _affiliation(text: str, state: Mention, person: Mention) -> bool:
     posting = re.sub(r"\b(?:in|to|at)\s+(?:the\s+)?[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*", " ", between)  # "'s envoy to the UN, "
     words = re.findall(r"[A-Za-z\-]+", re.sub(r"^['’]s\b", "", posting))
     titles = _title_words()
-    return bool(words) and words[0] != "of" and all(w.lower() in titles for w in words) and any(w not in ("of", "the") for w in words)
+    return bool(words) and words[0] not in ("of", "and") and all(w.lower() in titles or w == "and" for w in words) and any(w not in ("of", "the", "and") for w in words)
 
 
 _APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?$")
@@ -458,7 +521,7 @@ _APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?$")
 def _person_country(text: str, mention: Mention, mentions: list[Mention]) -> str | None:
     """Country of a person from the state that introduces them: "Russian President X", "Fiji's Prime
     Minister X", "Russia's ambassador, X", or after the name: "X of Sudan", "X, Vietnam's deputy minister"."""
-    before = [m for m in mentions if m.end <= mention.start and m.country and m.type in ("state", "demonym", "capital")]
+    before = [m for m in mentions if m.end <= mention.start and m.country and m.type in ("state", "demonym", "capital", "institution", "organisation")]
     if before and _affiliation(text, before[-1], mention):
         return before[-1].country
     after = next((m for m in mentions if m.start >= mention.end), None)

@@ -233,3 +233,61 @@ def test_names_joined_by_and_stay_one_organisation():
 def test_short_forms_match_particles_in_either_case():
     text = "Commissioner Willy de Clercq met Chinese officials. De Clercq said talks would be long."
     assert ("De Clercq", "Willy de Clercq", None) in mentions(text)[1]
+
+
+def test_multi_word_demonyms_name_their_state():
+    text = "North Korean officials met Sri Lankan troops. New Zealand officials said South African envoys agreed."
+    result = mentions(text)
+    assert ("North Korean officials", "North Korean officials", "PRK") in result[0]
+    assert ("Sri Lankan troops", "Sri Lankan troops", "LKA") in result[0]
+    assert ("New Zealand officials", "New Zealand officials", "NZL") in result[1]
+    assert any(m[2] == "ZAF" for m in result[1])
+
+
+def test_government_bodies_keep_their_state():
+    text = (
+        "The release was welcomed by India's External Affairs Ministry. "
+        "Bank of Japan Governor Hiroshi Takeuchi said the Maritime Union of Australia was wrong. "
+        "The Japanese Ministry of Economy, Trade and Industry said the Fuel and Energy Ministry agreed. "
+        "Government spokeswoman Yolande Uwase said the Rwandan Defence Force had reinforced the border."
+    )
+    result = mentions(text)
+    assert result[0] == [("India's External Affairs Ministry", "Indian External Affairs Ministry", "IND")]
+    assert ("Bank of Japan", "Bank of Japan", "JPN") in result[1] and ("Hiroshi Takeuchi", "Hiroshi Takeuchi", "JPN") in result[1]
+    assert ("Maritime Union of Australia", "Maritime Union of Australia", "AUS") in result[1]
+    assert [m[0] for m in result[2]] == ["Japanese Ministry of Economy, Trade and Industry", "Fuel and Energy Ministry"]
+    assert ("Rwandan Defence Force", "Rwandan Defence Force", "RWA") in result[3]
+
+
+def test_portfolio_words_alone_are_no_actors():
+    text = (
+        "Vietnamese Planning and Investment Minister Nguyen Thi Lan signed the deal. "
+        "The U.S. Trade Representative's office accused India. French Finance Minister Étienne Bourgeade agreed."
+    )
+    result = mentions(text)
+    assert result[0] == [("Nguyen Thi Lan", "Nguyen Thi Lan", "VNM")]
+    assert ("U.S. Trade Representative", "U.S. Trade Representative", "USA") in result[1]
+    assert result[2] == [("Étienne Bourgeade", "Étienne Bourgeade", "FRA")]
+
+
+def test_models_waters_faiths_and_party_labels_are_no_actors():
+    text = (
+        "Jets intercepted two Russian Tu-95 bombers. Warships will patrol the Gulf of Aden, Egypt said. "
+        "The Hindu nationalist Bharatiya Janata Party objected. Representative Dale Kessler, a Michigan Democrat, said Japan lied."
+    )
+    names = [[m[0] for m in ms] for ms in mentions(text)]
+    assert names == [["Russian"], ["Egypt"], ["Bharatiya Janata Party"], ["Dale Kessler", "Japan"]]
+
+
+def test_creditor_clubs_and_spelt_out_gatt_are_organisations():
+    text = "Nigeria will ask the Paris Club for relief. The move breaches the General Agreement on Tariffs and Trade, officials said."
+    result = mentions(text)
+    assert ("Paris Club", "Paris Club", None) in result[0] and not any(m[1] == "France" for m in result[0])
+    assert ("General Agreement on Tariffs and Trade", "GATT", None) in result[1]
+
+
+def test_a_weekday_after_on_ends_a_name_but_a_surname_that_is_a_month_does_not():
+    text = "Japan's Education Ministry on Tuesday said it would act. Ministry spokesman Yang Jun said no. Vice Premier Liu He left."
+    found = [m for ms in mentions(text) for m in ms]
+    assert found[0] == ("Japan's Education Ministry", "Japanese Education Ministry", "JPN")
+    assert ("Yang Jun", "Yang Jun", None) in found and ("Liu He", "Liu He", None) in found

@@ -43,6 +43,7 @@ _ORG_WORDS = frozenset(
     Church Observatory Institution Directorate Review Times Post Herald Daily Radio Television TV News Press
     Broadcasting Gazette Journal Tribune Telegraph Plc PLC LLC GmbH Club Force Command""".split()
 )
+_ORIGIN = re.compile(r"-(?:based|born|made|built|registered|flagged|owned|headquartered)\b")
 _COMPANY_SUFFIXES = frozenset("Plc PLC Inc Ltd Co Corp LLC GmbH AG SA NV".split())
 # Last words that make a capitalised run an event, a document, a place or a topic, never a person:
 # "Gulf War", "Paris Agreement", "Doha Round", "Belt and Road Initiative", "Persian Gulf".
@@ -146,6 +147,8 @@ def _gazetteer_mentions(text: str, start: int, end: int) -> list[Mention]:
         canonical, kind = entry.canonical, entry.type
         if kind == "capital" and re.search(r"\b[Ii]n\s+$", text[max(start, s - 4) : s]):
             kind = "location"  # "diplomats in Addis Ababa": a place used as a location, never an actor
+        if _ORIGIN.match(text, e):
+            kind = "location"  # "the Oslo-based owner", "U.S.-made parts"
         tail = text[e:end]
         possessive = re.match(r"(?:['’]s)?\s+", tail)
         if kind in ("state", "demonym", "capital") and possessive:
@@ -358,6 +361,8 @@ def _sentence_mentions(
             continue
         if any(re.search(r"\d", w) for w in words):  # "Tu-95", "F-16", "COVID-19": models and names of things
             continue
+        if _ORIGIN.search(surface) or (len(words) == 1 and re.search(r"\b(?:in|near)\s+$", text[max(start, s - 6) : s])):
+            continue  # "Western-made parts", "the base in Baidoa": places and origins
         organisation = any(w.strip("’'s") in _ORG_WORDS for w in words)
         if not organisation and all(w.lower().strip("’'s") in _title_words() for w in words):  # "Trade Representative", "Planning"
             head = _adjacent_name(text, mentions, s)

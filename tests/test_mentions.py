@@ -291,3 +291,12 @@ def test_a_weekday_after_on_ends_a_name_but_a_surname_that_is_a_month_does_not()
     found = [m for ms in mentions(text) for m in ms]
     assert found[0] == ("Japan's Education Ministry", "Japanese Education Ministry", "JPN")
     assert ("Yang Jun", "Yang Jun", None) in found and ("Liu He", "Liu He", None) in found
+
+
+def test_places_of_origin_and_lone_places_after_in_are_no_actors():
+    text = (
+        "Halvorsen Bulk, the Oslo-based owner, said it would not speculate. "
+        "Officials said Western-made parts and Chinese-owned mines were found near the base in Baidoa, Ethiopia said."
+    )
+    names = [[m[0] for m in ms] for ms in mentions(text)]
+    assert names == [["Halvorsen Bulk"], ["Ethiopia"]]

@@ -5,8 +5,11 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from stance.labels import STANCES
 from stance.records import load_records
+from training.augment import AUGMENT_FRACTION, augment_records
 from training.corpus import DATA_DIR, SEED_OUTPUT, compile_corpus, split_records
 
 SPLITS = ("train", "dev", "test")
@@ -56,8 +59,17 @@ def test_split_sizes_and_stratification():
 
 def test_augmented_records_are_flagged():
     augmented = [r for r in load("train") if r.get("augmented")]
-    assert augmented
+    assert bool(augmented) == (AUGMENT_FRACTION > 0)
     assert all(r["id"].endswith("-swap") and all("augmented" in rel["tags"] for rel in r["relations"]) for r in augmented)
+
+
+def test_the_augmented_share_is_chosen_and_checked():
+    written = [r for r in load("train") if not r.get("augmented")][:30]
+    assert augment_records(written, 0.0) == []
+    copies = augment_records(written, 1.0)
+    assert len(copies) >= 20 and all(r["augmented"] and r["id"].endswith("-swap") for r in copies)
+    with pytest.raises(ValueError, match="between 0 and 1, got 1.5"):
+        augment_records(written, 1.5)
 
 
 def test_split_is_deterministic_and_complete():

@@ -94,3 +94,12 @@ def test_configuration_from_json_file_and_flags(tmp_path):
         parse_arguments(["--config", str(config)])
     with pytest.raises(SystemExit):
         parse_arguments(["--device", "tpu"])
+
+
+def test_dev_is_evaluated_from_the_chosen_epoch_and_the_best_comes_from_those(tmp_path, tiny_base, tiny_jsonl):
+    output = tmp_path / "late"
+    assert main(train_args(tiny_base, tiny_jsonl, output, **{"--epochs": "3", "--eval-from-epoch": "2", "--eval-files": ""})) == 0
+    training = json.loads((output / "metrics.json").read_text())["training"]
+    assert ["relation_f1" in epoch for epoch in training["history"]] == [False, True, True]
+    assert training["best_epoch"] in (2, 3)
+    assert "| 1 |" in (output / "README.md").read_text()  # the skipped epoch's row shows its loss and "-"

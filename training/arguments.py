@@ -27,6 +27,7 @@ class TrainingArguments:
     extra_sets: list[str] = field(default_factory=list)  # any of: dse, conflibert, newsmtsc
     extra_limit: int = 2000
     epochs: int = 5  # 6 took 48 min with corpus batch 4; the budget is 45 min on 2 cores
+    eval_from_epoch: int = 3  # dev is evaluated (and the best epoch picked) from this epoch on, and at the last
     batch_size: int = 16
     learning_rate: float = 1e-4
     head_learning_rate: float = 1e-3
@@ -62,7 +63,7 @@ class TrainingArguments:
         """Raise ``TypeError``/``ValueError`` naming the first field with a wrong type or a nonsensical value."""
         for f in dataclasses.fields(self):
             check_type(f.name, getattr(self, f.name), _default_of(f))
-        positive = ("epochs", "batch_size", "max_length")
+        positive = ("epochs", "batch_size", "max_length", "eval_from_epoch")
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{_flag(name)} must be at least 1, got {getattr(self, name)}")

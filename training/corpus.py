@@ -126,8 +126,11 @@ def _portable(record: dict[str, Any]) -> dict[str, Any]:
     return {**record, "source": str(source.relative_to(ROOT)) if source.is_relative_to(ROOT) else record["source"]}
 
 
-def compile_corpus(corpus_dir: Path = CORPUS_DIR, data_dir: Path = DATA_DIR, seed_output: Path = SEED_OUTPUT) -> dict[str, int]:
-    """Compile every source, split by article, write the splits, the seed and the test hash."""
+def compile_corpus(
+    corpus_dir: Path = CORPUS_DIR, data_dir: Path = DATA_DIR, seed_output: Path = SEED_OUTPUT, augment: float | None = None
+) -> dict[str, int]:
+    """Compile every source, split by article, write the splits, the seed and the test hash; ``augment`` is the
+    share of train articles also written as name-swapped copies (default ``training.augment.AUGMENT_FRACTION``)."""
     files = article_files([corpus_dir])
     records = [_portable(parse_article(path)) for path in files]
     ids = Counter(r["id"] for r in records)
@@ -135,9 +138,9 @@ def compile_corpus(corpus_dir: Path = CORPUS_DIR, data_dir: Path = DATA_DIR, see
     if duplicates:
         raise SourceError(f"duplicate article ids: {', '.join(sorted(duplicates))}")
     splits = split_records(records)
-    from training.augment import augment_records
+    from training.augment import AUGMENT_FRACTION, augment_records
 
-    splits["train"] = splits["train"] + augment_records(splits["train"])
+    splits["train"] = splits["train"] + augment_records(splits["train"], AUGMENT_FRACTION if augment is None else augment)
     counts = {}
     for name, items in splits.items():
         digest = write_jsonl(data_dir / f"{name}.jsonl", items)
@@ -154,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     check_parser = sub.add_parser("check", help="validate .art sources and .jsonl record files (file:line: reason)")
     check_parser.add_argument("paths", nargs="*", default=[CORPUS_DIR, SEED_SOURCE], help="files or folders (default: the corpus and the seed)")
-    sub.add_parser("compile", help="compile sources into training/data/*.jsonl and the seed record")
+    compile_parser = sub.add_parser("compile", help="compile sources into training/data/*.jsonl and the seed record")
+    compile_parser.add_argument("--augment", type=float, default=None, metavar="SHARE",
+                                help="share of train articles also written as name-swapped copies, 0-1 (default: training.augment.AUGMENT_FRACTION)")
     stats_parser = sub.add_parser("stats", help="print corpus statistics")
     stats_parser.add_argument("--write", action="store_true", help="also refresh the tables in training/data/README.md")
     args = parser.parse_args(argv)
@@ -162,8 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if check(args.paths) else 0
     if args.command == "compile":
         try:
-            counts = compile_corpus()
-        except SourceError as error:
+            counts = compile_corpus(augment=args.augment)
+        except (SourceError, ValueError) as error:
             print(error, file=sys.stderr)
             return 1
         print(", ".join(f"{name}: {n} records" for name, n in counts.items()))

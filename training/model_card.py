@@ -14,6 +14,11 @@ def _fmt(value: Any) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
+def _dev(epoch: dict[str, Any], name: str) -> str:
+    """A dev metric of one epoch, or "-" for an epoch whose dev pass was skipped (``--eval-from-epoch``)."""
+    return f"{epoch[name]:.3f}" if name in epoch else "-"
+
+
 def metrics_table(evaluation: dict[str, Any]) -> list[str]:
     lines = [
         "| held-out set | stance macro-F1, gold pairs [95% CI] | relation F1 (pair + stance) [95% CI] | pair F1 | speaker attribution | TF-IDF baseline stance macro-F1 | baseline / model pair-level relation F1 |",
@@ -68,7 +73,7 @@ def write_model_card(path: Path, args: TrainingArguments, metrics: dict[str, Any
         "",
         "| epoch | train loss | dev stance macro-F1 | dev pair-level relation F1 | dev kind accuracy |",
         "|---:|---:|---:|---:|---:|",
-        *[f"| {h['epoch']} | {h['train_loss']:.4f} | {h['stance_macro_f1']:.3f} | {h['relation_f1']:.3f} | {h['kind_accuracy']:.3f} |" for h in history],
+        *[f"| {h['epoch']} | {h['train_loss']:.4f} | {_dev(h, 'stance_macro_f1')} | {_dev(h, 'relation_f1')} | {_dev(h, 'kind_accuracy')} |" for h in history],
         "",
         "## Held-out metrics",
         "",

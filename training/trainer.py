@@ -154,11 +154,14 @@ class Trainer:
                     self.save_checkpoint(args.checkpoint_path)
             bar.close()
             self.state.seconds += time.perf_counter() - started
-            metrics, dev_predictions = self.evaluate_dev()
+            stopping = bool(args.max_steps) and self.state.global_step >= args.max_steps
+            # early epochs never win under the decaying learning rate; skipping their dev pass saves its time
+            evaluated = epoch + 1 >= min(args.eval_from_epoch, args.epochs) or stopping
+            metrics, dev_predictions = self.evaluate_dev() if evaluated else ({}, None)
             metrics.update(epoch=epoch + 1, train_loss=self.state.epoch_loss / max(1, len(all_batches)), seconds=round(self.state.seconds, 1))
             self.state.history.append(metrics)
             logger.info("epoch %d: %s", epoch + 1, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}))
-            score = (metrics["relation_f1"] + metrics["stance_macro_f1"]) / 2
+            score = (metrics["relation_f1"] + metrics["stance_macro_f1"]) / 2 if evaluated else float("-inf")
             if score > self.state.best_score:
                 self.state.best_score, self.state.best_epoch = score, epoch + 1
                 self.best_state = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}

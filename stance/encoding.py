@@ -228,18 +228,28 @@ def record_sentences(record: dict[str, Any]) -> list[tuple[int, int]]:
     return sorted(spans)  # type: ignore[arg-type]
 
 
+def stance_only_label(label: int) -> int:
+    """The label of a gold pair that teaches its stance only (``label`` is ``1 + i`` for the i-th stance)."""
+    from stance.labels import STANCES
+
+    return label + len(STANCES)
+
+
 def labelled_inputs(record: dict[str, Any], context_size: int = 6, force_gold: bool = False) -> list[SentenceInput]:
     """Inputs for one annotated record: detected candidates with gold mentions merged in, every
     candidate pair labelled (``0`` none, ``1+i`` the i-th stance, ``-100`` ignored).
 
     A gold actor outside its sentence is only a candidate when it is among the context actors, as at
     inference; ``force_gold`` adds it anyway (to score every gold pair in evaluation). A record with
-    ``"partial": true`` (an extra set that labels some pairs only) leaves its other pairs unlabelled."""
+    ``"partial": true`` (an extra set that labels some pairs only) leaves its other pairs unlabelled; one with
+    ``"stance_only": true`` labels its gold pairs ``1 + len(STANCES) + i`` so that they teach stance but not
+    whether the pair is a relation (see :func:`stance_only_label`)."""
     from stance.labels import KINDS, STANCES
     from stance.mentions import Mention, find_mentions
 
     text = record["text"]
     partial = bool(record.get("partial"))
+    stance_only = bool(record.get("stance_only"))
     sentences = record_sentences(record)
     by_sentence: dict[tuple[int, int], list[dict[str, Any]]] = {}
     relation_index = {id(relation): i for i, relation in enumerate(record.get("relations", []))}
@@ -281,6 +291,8 @@ def labelled_inputs(record: dict[str, Any], context_size: int = 6, force_gold: b
                     counterparty, relation.get("counterparty_span"), relation["counterparty"]
                 ):
                     label, kind = 1 + STANCES.index(relation["stance"]), KINDS.index(relation["kind"])
+                    if stance_only:
+                        label = stance_only_label(label)
                     source = relation_index[id(relation)]
                     break
             else:

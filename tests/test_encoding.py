@@ -56,10 +56,10 @@ def _mwale_against_sino_zam(text: str) -> dict:
     }
 
 
-def _labelled_pairs(text: str, relations: list[dict]) -> dict[tuple[str, str], int]:
+def _labelled_pairs(text: str, relations: list[dict], **flags: bool) -> dict[tuple[str, str], int]:
     from stance.encoding import labelled_inputs
 
-    item = labelled_inputs({"text": text, "relations": relations})[0]
+    item = labelled_inputs({"text": text, "relations": relations, **flags})[0]
     return {(item.candidates[i].canonical, item.candidates[j].canonical): label for (i, j), label in zip(item.pairs, item.labels)}
 
 
@@ -77,3 +77,14 @@ def test_training_pairs_skip_a_person_and_the_state_that_introduces_them():
     pairs = _labelled_pairs(text, [_mwale_against_sino_zam(text)])
     assert ("Chanda Mwale", "Zambia") not in pairs  # own side: never a candidate pair
     assert pairs[("Chanda Mwale", "Sino-Zam Copper")] == 2
+
+
+def test_partial_records_leave_unlabelled_pairs_out_and_stance_only_records_their_gold_pairs_too():
+    text = "Mines Minister Chanda Mwale said Zambia would cancel the licence of Sino-Zam Copper."
+    gold = [_mwale_against_sino_zam(text)]
+    partial = _labelled_pairs(text, gold, partial=True)
+    assert partial[("Chanda Mwale", "Sino-Zam Copper")] == 2
+    assert partial[("Chanda Mwale", "Zambia")] == -100
+    stance_only = _labelled_pairs(text, gold, partial=True, stance_only=True)
+    assert stance_only[("Chanda Mwale", "Sino-Zam Copper")] == 5  # adversarial (2) past the three stances
+    assert stance_only[("Chanda Mwale", "Zambia")] == -100

@@ -103,3 +103,20 @@ def test_dev_is_evaluated_from_the_chosen_epoch_and_the_best_comes_from_those(tm
     assert ["relation_f1" in epoch for epoch in training["history"]] == [False, True, True]
     assert training["best_epoch"] in (2, 3)
     assert "| 1 |" in (output / "README.md").read_text()  # the skipped epoch's row shows its loss and "-"
+
+
+def test_extra_records_that_teach_stance_only_train_without_a_relation_loss(tiny_base, tiny_records):
+    import math
+
+    from training.arguments import TrainingArguments
+    from training.data import records_to_dataset
+    from training.trainer import Trainer, build_model
+
+    args = TrainingArguments(base_model=str(tiny_base), device="cpu", batch_size=2, freeze_embeddings=False)
+    model, tokenizer = build_model(args)
+    stance_only = [{**record, "partial": True, "stance_only": True} for record in tiny_records]
+    rows = records_to_dataset(stance_only)
+    labels = [label for row in rows["labels"] for label in row]
+    assert labels and all(label == -100 or label >= 4 for label in labels)  # no pair teaches "relation" or "none"
+    trainer = Trainer(args, model, tokenizer, rows, rows)
+    assert math.isfinite(trainer._step([rows[0], rows[1]]))

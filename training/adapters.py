@@ -5,7 +5,9 @@ Mappings follow each set's README:
   For training only the polar labels are used (DSE's neutral also covers "no relation", which our
   guide separates from neutral).
 - Extra-set records carry ``"partial": true``: they label some pairs of a sentence, so the other
-  candidate pairs are left out of the loss rather than taught as "no relation".
+  candidate pairs are left out of the loss rather than taught as "no relation". With
+  ``--extra-stance-only`` their gold pairs are left out of the relation loss too and teach stance only
+  (a set that labels every pair it names would otherwise teach that named pairs are usually relations).
 - ConfliBERT-CAMEO: source→target pairs with spans; statement→neutral, cooperation→cooperative,
   conflict→adversarial. Event coding: kind is "action".
 - NewsMTSC: sentiment toward a target with no speaker; a weak proxy: the sentence's first other

@@ -15,9 +15,10 @@ def _to_rows(batch: dict[str, list[Any]], context_size: int, force_gold: bool) -
     rows: dict[str, list[Any]] = {
         k: [] for k in ("article", "text", "start", "end", "previous", "candidates", "pairs", "labels", "kinds", "sources")
     }
-    for record_id, text, relations, partial in zip(batch["id"], batch["text"], batch["relations"], batch["partial"]):
+    for record_id, text, relations, partial, stance_only in zip(batch["id"], batch["text"], batch["relations"], batch["partial"], batch["stance_only"]):
         # relation order is kept, so "sources" index the record's relations
-        for item in labelled_inputs({"text": text, "relations": relations, "partial": partial}, context_size, force_gold):
+        record = {"text": text, "relations": relations, "partial": partial, "stance_only": stance_only}
+        for item in labelled_inputs(record, context_size, force_gold):
             if not item.pairs:
                 continue
             rows["article"].append(record_id)
@@ -45,6 +46,7 @@ def records_to_dataset(records: Sequence[dict[str, Any]], context_size: int = 6,
             "id": str(r.get("id", i)),
             "text": r["text"],
             "partial": bool(r.get("partial")),
+            "stance_only": bool(r.get("stance_only")),
             "relations": [
                 {k: rel.get(k) for k in ("sentence", "speaker", "speaker_span", "speaker_country", "counterparty",
                                           "counterparty_span", "counterparty_country", "stance", "kind")}

@@ -38,6 +38,8 @@ def load_training_data(args: TrainingArguments) -> tuple[Any, Any, list[dict[str
     extra = []
     for name in args.extra_sets:
         records = extra_training_records(name, args.extra_limit, args.seed)
+        if args.extra_stance_only:
+            records = [{**record, "stance_only": True} for record in records]
         extra.extend(records)
         used.append(f"{name} ({len(records)} records, adapter in training/adapters.py)")
     train = records_to_dataset(train_records + extra, args.context_size)

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from stance.io import atomic_directory
+from stance.labels import STANCES
 from stance.model import ModelConfig, StanceModel, load_pretrained_encoder, resolve_base_model, word_embeddings_hash
 from stance.tokenization import PairTokenizer
 from training.arguments import TrainingArguments
@@ -187,11 +188,14 @@ class Trainer:
         with torch.autocast(device_type="cuda", dtype=self.amp_dtype, enabled=self._amp):
             relation, kind = self.model(**encoded)
             labels = encoded["pair_labels"]
-            loss = self.relation_loss(relation.float(), labels)
+            # gold pairs of extra sets that teach stance only stay out of the relation loss
+            relation_labels = labels.masked_fill(labels > len(STANCES), -100)
+            loss = self.relation_loss(relation.float(), relation_labels) if (relation_labels != -100).any() else relation.sum() * 0.0
             positive = labels > 0
             if self.args.stance_weight and positive.any():
                 # stance among the three labels on gold pairs: what "stance on gold pairs" measures
-                loss = loss + self.args.stance_weight * self.stance_loss(relation[positive, 1:].float(), labels[positive] - 1)
+                stances = (labels[positive] - 1) % len(STANCES)
+                loss = loss + self.args.stance_weight * self.stance_loss(relation[positive, 1:].float(), stances)
             if (encoded["pair_kinds"] >= 0).any():
                 loss = loss + self.args.kind_weight * self.kind_loss(kind.float(), encoded["pair_kinds"])
         self.optimizer.zero_grad(set_to_none=True)

@@ -15,6 +15,7 @@ import logging
 import sys
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,33 @@ def _same_actor(name: str, span: Any, gold_name: str, gold_span: Any) -> bool:
     return span is not None and gold_span is not None and span[0] < gold_span[1] and gold_span[0] < span[1]
 
 
+@dataclass(frozen=True)
+class Alignment:
+    """Gold relations of one article against its predicted statements (indices into each list)."""
+
+    same_sentence: list[list[int]]  # per gold relation: statements overlapping its sentence
+    counterparty_found: list[list[int]]  # ... of those, the ones naming its counterparty
+    matches: list[int | None]  # per gold relation: the statement matched to it (same pair), or None
+    unmatched: list[int]  # statements matched to no gold relation
+
+
+def align(relations: list[dict[str, Any]], statements: list[Any]) -> Alignment:
+    """Match each gold relation to one statement of its sentence with the same counterparty and speaker."""
+    used: set[int] = set()
+    same_sentence, counterparty_found, matches = [], [], []
+    for relation in relations:
+        gs, ge = relation["sentence"]
+        same = [k for k, s in enumerate(statements) if s.start < ge and gs < s.end]
+        found = [k for k in same if _same_actor(statements[k].counterparty, statements[k].counterparty_span, relation["counterparty"], relation.get("counterparty_span"))]
+        match = next((k for k in found if k not in used and _same_actor(statements[k].speaker, statements[k].speaker_span, relation["speaker"], relation.get("speaker_span"))), None)
+        if match is not None:
+            used.add(match)
+        same_sentence.append(same)
+        counterparty_found.append(found)
+        matches.append(match)
+    return Alignment(same_sentence, counterparty_found, matches, [k for k in range(len(statements)) if k not in used])
+
+
 def _match_statements(records: list[dict[str, Any]], predictions: list[list[Any]]) -> tuple[dict[str, list[int]], dict[str, list[int]], int, int]:
     """Statements matched to gold relations of the same sentence: per article ``[tp_pair, tp_stance,
     predicted, gold]``, per tag ``[hits, n]``, and speaker attribution ``(right, seen)``."""
@@ -110,19 +138,14 @@ def _match_statements(records: list[dict[str, Any]], predictions: list[list[Any]
     speaker_right = speaker_seen = 0
     for record, statements in zip(records, predictions):
         gold = record.get("relations", [])
-        used: set[int] = set()
+        alignment = align(gold, statements)
         tp_pair = tp_stance = 0
-        for relation in gold:
-            gs, ge = relation["sentence"]
-            same_sentence = [k for k, s in enumerate(statements) if s.start < ge and gs < s.end]
-            cp_match = [k for k in same_sentence if _same_actor(statements[k].counterparty, statements[k].counterparty_span, relation["counterparty"], relation.get("counterparty_span"))]
-            if cp_match:
+        for relation, found, match in zip(gold, alignment.counterparty_found, alignment.matches):
+            if found:
                 speaker_seen += 1
-                speaker_right += any(_same_actor(statements[k].speaker, statements[k].speaker_span, relation["speaker"], relation.get("speaker_span")) for k in cp_match)
-            match = next((k for k in cp_match if k not in used and _same_actor(statements[k].speaker, statements[k].speaker_span, relation["speaker"], relation.get("speaker_span"))), None)
+                speaker_right += any(_same_actor(statements[k].speaker, statements[k].speaker_span, relation["speaker"], relation.get("speaker_span")) for k in found)
             hit = 0
             if match is not None:
-                used.add(match)
                 tp_pair += 1
                 hit = int(statements[match].stance == relation["stance"])
                 tp_stance += hit

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from tests.conftest import DATA
-from tests.test_evaluate import RECORDS, statement
+from tests.test_evaluate import RECORDS, FakeClassifier, statement
+from training.evaluate import end_to_end_eval
 from training.errors import find_errors, format_errors, main, summarise
 
 
@@ -38,6 +39,16 @@ def test_every_error_found_with_its_reason():
     assert RECORDS[1]["text"][egypt.start:egypt.end] == egypt.sentence == "Egypt warned Sudan."
     assert summarise(cases)[("missed", "no-statement", "cooperative")] == 1
     assert summarise(cases)[("false_positive", "reversed", "adversarial")] == 1
+
+
+def test_errors_add_up_to_what_evaluate_counts():
+    outputs = hand_made_outputs()
+    result = end_to_end_eval(FakeClassifier(outputs), RECORDS)
+    cases = find_errors(RECORDS, outputs)
+    right = round(result["pair_stance"]["recall"] * result["gold"])
+    found = round(result["pair"]["precision"] * result["predicted"])
+    assert sum(c.error in ("missed", "wrong_stance") for c in cases) == result["gold"] - right
+    assert sum(c.error == "false_positive" for c in cases) == result["predicted"] - found
 
 
 def test_counterparty_found_with_another_speaker_is_named():

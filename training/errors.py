@@ -61,10 +61,9 @@ def _pair(statement: Any) -> str:
 
 
 def _is_reversed(statement: Any, relations: list[dict[str, Any]]) -> bool:
+    """True when ``statement`` reads one of ``relations`` (those of its sentence) backwards."""
     return any(
-        r["sentence"][0] < statement.end
-        and statement.start < r["sentence"][1]
-        and _same_actor(statement.speaker, statement.speaker_span, r["counterparty"], r.get("counterparty_span"))
+        _same_actor(statement.speaker, statement.speaker_span, r["counterparty"], r.get("counterparty_span"))
         and _same_actor(statement.counterparty, statement.counterparty_span, r["speaker"], r.get("speaker_span"))
         for r in relations
     )
@@ -91,7 +90,8 @@ def find_errors(records: list[dict[str, Any]], predictions: list[list[Any]]) -> 
                 cases.append(ErrorCase(error="wrong_stance", reason=None, predicted_stance=statements[match].stance, score=statements[match].score, **common))
         for k in alignment.unmatched:
             s = statements[k]
-            cases.append(ErrorCase(article, "false_positive", "reversed" if _is_reversed(s, relations) else "spurious", s.speaker, s.counterparty, None, s.stance, s.score, s.text, s.start, s.end))
+            of_sentence = [r for r, same in zip(relations, alignment.same_sentence) if k in same]
+            cases.append(ErrorCase(article, "false_positive", "reversed" if _is_reversed(s, of_sentence) else "spurious", s.speaker, s.counterparty, None, s.stance, s.score, s.text, s.start, s.end))
     return sorted(cases, key=lambda c: (c.article, c.start, ERRORS.index(c.error)))
 
 

@@ -92,7 +92,7 @@ class ModelConfig:
 
 
 def _tensor_hash(tensor: torch.Tensor) -> str:
-    return hashlib.sha256(tensor.detach().to(torch.float32).contiguous().numpy().tobytes()).hexdigest()
+    return hashlib.sha256(tensor.detach().to(torch.float32).contiguous().numpy()).hexdigest()
 
 
 def _slots(rows: torch.Tensor, batch: int) -> tuple[torch.Tensor, int]:
@@ -232,8 +232,7 @@ class StanceModel(nn.Module):
     @classmethod
     def load(cls, folder: str | Path) -> StanceModel:
         """Rebuild a model from a folder written by :meth:`save`; safetensors only."""
-        from safetensors import SafetensorError
-        from safetensors.torch import load_file
+        from safetensors import SafetensorError, safe_open
 
         folder = Path(folder)
         if not folder.is_dir():
@@ -249,23 +248,32 @@ class StanceModel(nn.Module):
             raise ModelFolderError(f"{folder} has no {WEIGHTS_NAME}")
         config = ModelConfig.from_file(folder / CONFIG_NAME)
         model = cls(config)
+        # Tensors are read and assigned one at a time, each replacing its random initial value, so loading
+        # never holds a second copy of the model.
+        expected = {name: (tensor.shape, tensor.dtype) for name, tensor in model.state_dict().items()}
+        embeddings = f"encoder.{WORD_EMBEDDINGS}" if config.frozen_word_embeddings else None
         try:
-            state = load_file(str(weights))
+            with safe_open(str(weights), framework="pt") as handle:
+                names = set(handle.keys()) | ({embeddings} if embeddings else set())
+                missing, unexpected = sorted(set(expected) - names), sorted(names - set(expected))
+                if missing or unexpected:
+                    raise ModelFolderError(f"{weights} does not fit its config: missing {missing[:3]}, unexpected {unexpected[:3]}")
+                for name in sorted(names - {embeddings}):
+                    _assign(model, name, handle.get_tensor(name), expected[name], weights)
         except (SafetensorError, OSError) as error:
             raise ModelFolderError(f"{weights} is not a valid safetensors file: {error}") from None
-        if config.frozen_word_embeddings:
-            state[f"encoder.{WORD_EMBEDDINGS}"] = load_word_embeddings(config.base_model, config.frozen_word_embeddings)
-        expected = model.state_dict()
-        missing = sorted(set(expected) - set(state))
-        unexpected = sorted(set(state) - set(expected))
-        if missing or unexpected:
-            raise ModelFolderError(f"{weights} does not fit its config: missing {missing[:3]}, unexpected {unexpected[:3]}")
-        for name, tensor in state.items():
-            if tensor.shape != expected[name].shape:
-                raise ModelFolderError(f"{weights}: tensor {name} has shape {tuple(tensor.shape)}, expected {tuple(expected[name].shape)}")
-        model.load_state_dict({k: v.to(expected[k].dtype) for k, v in state.items()})
+        if embeddings:
+            tensor = load_word_embeddings(config.base_model, config.frozen_word_embeddings)
+            _assign(model, embeddings, tensor, expected[embeddings], weights)
         model.eval()
         return model
+
+
+def _assign(model: nn.Module, name: str, tensor: torch.Tensor, expected: tuple[torch.Size, torch.dtype], weights: Path) -> None:
+    shape, dtype = expected
+    if tensor.shape != shape:
+        raise ModelFolderError(f"{weights}: tensor {name} has shape {tuple(tensor.shape)}, expected {tuple(shape)}")
+    model.load_state_dict({name: tensor.to(dtype)}, strict=False, assign=True)
 
 
 def encoder_from_config(encoder_config: dict[str, Any]) -> nn.Module:

@@ -181,3 +181,20 @@ def test_batches_respect_sentence_token_and_pair_budgets():
             assert len(batch) * longest <= ENCODER_TOKEN_BUDGET
             assert sum(pairs[w] for w in batch) * longest <= PAIR_TOKEN_BUDGET
     assert [70] in batches  # a sentence over every budget still gets its own batch
+
+
+def test_articles_in_small_groups_give_the_same_statements(tiny_classifier, monkeypatch):
+    import stance.classifier
+
+    texts = [ARTICLE, "Japan praised India.", "", ARTICLE.replace("France", "Spain")]
+    whole = tiny_classifier.classify(texts)
+    monkeypatch.setattr(stance.classifier, "SENTENCES_PER_GROUP", 1)
+    groups = list(tiny_classifier._groups(texts, None, None))
+    assert len(groups) == 3  # one per article with candidate pairs, whole articles only
+    assert all(len({a for a, _ in group}) == 1 for group in groups)
+    assert all(same(x, y) for x, y in zip(tiny_classifier.classify(texts), whole))
+
+
+def test_progress_bar_counts_sentences(tiny_classifier, capsys):
+    tiny_classifier.classify([ARTICLE, ARTICLE], progress=True)
+    assert "sentence" in capsys.readouterr().err

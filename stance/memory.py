@@ -57,13 +57,17 @@ class MemoryWatch:
 
     def __init__(self, slack: int = 48 * 2**20) -> None:
         self.slack = slack
-        self.enabled = _malloc_trim() is not None
-        self.level = resident_bytes() if self.enabled else None
+        self.level = resident_bytes() if _malloc_trim() is not None else None
+
+    @property
+    def enabled(self) -> bool:
+        """False where freed memory cannot be handed back or resident memory cannot be read."""
+        return self.level is not None
 
     def step(self) -> None:
-        if not self.enabled:
+        if self.level is None:
             return
         now = resident_bytes()
-        if now is None or self.level is None or now > self.level + self.slack:
+        if now is not None and now > self.level + self.slack:
             release_freed_memory()
-            self.level = resident_bytes()
+            self.level = resident_bytes() or now

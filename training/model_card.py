@@ -25,6 +25,14 @@ def metrics_table(evaluation: dict[str, Any]) -> list[str]:
         "|---|---|---|---|---|---|---|",
     ]
     for name, result in evaluation.items():
+        if "dyad" in result:
+            d = result["dyad"]
+            lines.append(
+                f"| {name} (country dyads of {result['sentences']} real news sentences coded by others; a proxy) | "
+                f"stance accuracy on found dyads {_fmt(result['stance_accuracy_on_found_dyads'])} | dyad + stance {_fmt(result['dyad_stance']['f1'])} "
+                f"| dyad {_fmt(d['f1'])} (P {_fmt(d['precision'])} / R {_fmt(d['recall'])}) | | | |"
+            )
+            continue
         if "model_macro_f1" in result:
             lines.append(f"| {name} (5-class directed macro-F1, n={result['n']}) | {_fmt(result['model_macro_f1'])} | | | | {_fmt(result['baseline_tfidf_macro_f1'])} | |")
             continue

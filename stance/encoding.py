@@ -35,6 +35,7 @@ class Candidate:
     canonical: str
     country: str | None
     span: tuple[int, int] | None
+    person: bool = False  # a named person (their state never relates to them: see own_side)
 
 
 @dataclass
@@ -53,8 +54,12 @@ class SentenceInput:
 
 def own_side(speaker: Candidate, counterparty: Candidate) -> bool:
     """True when the counterparty is the speaker's own state ("the Soviet foreign ministry" → "Soviet
-    Union"): the guide's counterparty is always the other side."""
-    return speaker.country is not None and speaker.country == counterparty.country and counterparty.canonical in gazetteer().states
+    Union") or the speaker is a state and the counterparty one of its own people ("Japan" → its prime
+    minister): the guide's counterparty is always the other side."""
+    if speaker.country is None or speaker.country != counterparty.country:
+        return False
+    states = gazetteer().states
+    return counterparty.canonical in states or (counterparty.person and speaker.canonical in states)
 
 
 def candidate_pairs(candidates: Sequence[Candidate]) -> list[tuple[int, int]]:
@@ -80,7 +85,7 @@ def sentence_inputs(
     """
     inputs = []
     for index, ((start, end), own) in enumerate(zip(sentences, mentions)):
-        candidates = [Candidate(m.canonical, m.country, (m.start, m.end)) for m in own]
+        candidates = [Candidate(m.canonical, m.country, (m.start, m.end), m.type == "person") for m in own]
         present = {m.canonical for m in own}
         context: list[Candidate] = []
         for other in itertools.chain((index - 1, index + 1), range(index - 2, max(-1, index - MAX_LOOKBACK), -1)):
@@ -91,7 +96,7 @@ def sentence_inputs(
             for m in mentions[other]:
                 if m.canonical not in present and len(context) < context_size:
                     present.add(m.canonical)
-                    context.append(Candidate(m.canonical, m.country, None))
+                    context.append(Candidate(m.canonical, m.country, None, m.type == "person"))
         candidates.extend(context)
         previous = sentences[index - 1] if index else None
         inputs.append(SentenceInput(start, end, candidates, candidate_pairs(candidates), previous=previous))
@@ -268,7 +273,8 @@ def labelled_inputs(record: dict[str, Any], context_size: int = 6, force_gold: b
                     found = next((m for m in mentions[index] if m.overlaps(*span) and m.type in ("person", "pronoun")), None)
                     if found is not None:
                         country = found.country
-                    gold[tuple(span)] = Mention(span[0], span[1], relation[role], country, "gold")  # type: ignore[index]
+                    kind = "person" if found is not None and found.type == "person" else "gold"
+                    gold[tuple(span)] = Mention(span[0], span[1], relation[role], country, kind)  # type: ignore[index]
         kept = [m for m in mentions[index] if not any(m.overlaps(*span) for span in gold)]
         mentions[index] = sorted(kept + list(gold.values()), key=lambda m: (m.start, m.end))
     inputs = sentence_inputs(sentences, mentions, context_size)

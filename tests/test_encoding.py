@@ -88,3 +88,17 @@ def test_partial_records_leave_unlabelled_pairs_out_and_stance_only_records_thei
     stance_only = _labelled_pairs(text, gold, partial=True, stance_only=True)
     assert stance_only[("Chanda Mwale", "Sino-Zam Copper")] == 5  # adversarial (2) past the three stances
     assert stance_only[("Chanda Mwale", "Zambia")] == -100
+
+
+def test_no_pairs_between_a_state_and_its_own_side():
+    from stance.encoding import Candidate, candidate_pairs
+
+    japan = Candidate("Japan", "JPN", (0, 5))
+    minister = Candidate("Taro Sato", "JPN", (10, 19), person=True)
+    party = Candidate("Japan Socialist Party", "JPN", (30, 51))  # a domestic body may still be a counterparty
+    china = Candidate("China", "CHN", (60, 65))
+    names = [japan, minister, party, china]
+    found = {(names[i].canonical, names[j].canonical) for i, j in candidate_pairs(names)}
+    assert ("Japan", "Taro Sato") not in found and ("Taro Sato", "Japan") not in found
+    assert ("Japan Socialist Party", "Japan") not in found  # the speaker's own state is never the counterparty
+    assert {("Japan", "Japan Socialist Party"), ("Taro Sato", "China"), ("China", "Taro Sato")} <= found

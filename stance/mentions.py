@@ -31,8 +31,10 @@ _STOP = frozenset(
     Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mr Mrs Ms Dr Video According Asked Speaking
     Officials Analysts Diplomats Sources Critics Experts Reporters Separately Under Among Between
     None Any All Every Neither Nor Only Even Just Once Today Yesterday Tomorrow What Which Who Why How
-    Where Whether Unless Instead Already Now Again Further Nevertheless Nonetheless Thus Meanwhile""".split()
+    Where Whether Unless Instead Already Now Again Further Nevertheless Nonetheless Thus Meanwhile
+    Two Three Four Five Six Seven Eight Nine Ten Dozens Hundreds Thousands Millions Several""".split()
 )
+_DAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday".split())
 _ORG_WORDS = frozenset(
     """Party Ministry Bank Council Company Corporation Corp Group Agency Front Army Union Organisation
     Organization Forum Institute Committee Commission Court Authority Fund Association Movement Alliance
@@ -210,6 +212,8 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
             titled, after_title = titled or (after_title and len(group) > 2), title_only
             if len(group) > 2 and text[group[-2][0] : group[-2][1]] == "on" and text[group[-1][0] : group[-1][1]] in _STOP:
                 del group[-2:]  # "the Education Ministry on Tuesday"
+            while len(group) > 1 and text[group[-1][0] : group[-1][1]] in _DAYS:
+                group.pop()  # "met President Bashar Assad Tuesday"
             while group and text[group[-1][0] : group[-1][1]] in _CONNECTORS:
                 group.pop()
             while group and (
@@ -263,7 +267,7 @@ def _joined_by_and(text: str, runs: list[tuple[int, int, str, bool]]) -> list[tu
     return out
 
 
-_DATELINE = re.compile(r"[A-Z][A-Z.'’\- ]{1,40}(?:,[^-–—\n]{0,40}?)?\s*(?:\([^)]{1,30}\))?\s*[-–—]+\s")
+_DATELINE = re.compile(r"[A-Z][A-Z.'’\- ]{1,40}(?:,[^-–—:\n]{0,40}?)?\s*(?:\([^)]{1,30}\))?\s*(?:[-–—]+|:)\s")  # "CITY (AP) -", "CITY:"
 
 
 _HEADLINE_LOWER = frozenset("a an and as at by for from in into of on or over the to up vs with".split())

@@ -340,3 +340,10 @@ def test_central_asian_demonyms_and_abbreviated_koreas():
     result = mentions(text)
     assert [m[2] for m in result[0]] == ["KAZ", "TJK"]
     assert ("N.Korea", "North Korea", "PRK") in result[1]
+
+
+def test_colon_datelines_numbers_and_trailing_weekdays_are_not_actors():
+    text = "KHARTOUM, Sudan: Three soldiers were wounded, officials said. Egyptian President Omar Nabil Friday met envoys."
+    result = mentions(text)
+    assert [m[0] for m in result[0]] == []
+    assert ("Omar Nabil", "Omar Nabil", "EGY") in result[1]

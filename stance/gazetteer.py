@@ -121,3 +121,40 @@ def gazetteer() -> Gazetteer:
     for surface, (canonical, country, kind) in data["aliases"].items():
         entries[surface] = Entry(canonical, country, kind)
     return Gazetteer(entries, data["titles"], data["institution_words"])
+
+
+@lru_cache(maxsize=1)
+def _leaders() -> tuple[dict[str, str], dict[str, str]]:
+    """``(full name -> ISO alpha-3, surname -> ISO alpha-3)`` from ``data/leaders.json``; a surname only
+    when every listed person of that surname acts for the same state and no listed name starts with it."""
+    data = json.loads(resources.files("stance").joinpath("data/leaders.json").read_text(encoding="utf-8"))
+    people: dict[str, str] = data["state"]
+    by_surname: dict[str, set[str]] = {}
+    for name, code in people.items():
+        words = name.split()
+        if len(words) > 1:
+            by_surname.setdefault(words[-1], set()).add(code)
+    for name in data["international"]:  # "Annan" acts for no state
+        words = name.split()
+        if len(words) > 1:
+            by_surname.setdefault(words[-1], set()).add("")
+    given = {name.split()[0] for name in [*people, *data["international"]]}  # "Mohammed", "Christopher"
+    surnames = {
+        surname: next(iter(codes))
+        for surname, codes in by_surname.items()
+        if len(codes) == 1 and "" not in codes and len(surname) >= 4 and surname not in given
+    }
+    return people, surnames
+
+
+def leader_country(name: str) -> str | None:
+    """The state a well-known office holder acts for, by full name, or by a surname when the article gives
+    no more ("Obama"); None for anyone else and for people of international organisations.
+
+    >>> leader_country("Margaret Thatcher"), leader_country("Obama"), leader_country("Kofi Annan")
+    ('GBR', 'USA', None)
+    """
+    people, surnames = _leaders()
+    if name in people:
+        return people[name]
+    return surnames.get(name) if " " not in name else None

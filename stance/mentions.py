@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from stance.gazetteer import Entry, gazetteer
+from stance.gazetteer import Entry, gazetteer, leader_country
 
 REPORTING_VERBS = frozenset(
     """said says told added warned urged accused praised vowed revealed stated announced declared
@@ -622,12 +622,13 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
         for m in mentions:
             if m.type == "speaker":
                 name = fullest(m.canonical)
-                m = replace(m, canonical=name, country=countries.get(name), type="person" if name in known else "organisation")
+                person = name in known or leader_country(name) is not None
+                m = replace(m, canonical=name, country=countries.get(name) or leader_country(name), type="person" if person else "organisation")
             elif m.type in ("person", "single"):
                 name = fullest(m.canonical)
-                if m.type == "single" and name not in known:
+                if m.type == "single" and name not in known and leader_country(name) is None:
                     continue  # a lone capitalised word that names nobody we know
-                country = countries.get(name) or countries.get(m.canonical)
+                country = countries.get(name) or countries.get(m.canonical) or leader_country(name)
                 m = replace(m, canonical=name, country=country, type="person")
             elif m.type in ("pronoun", "group-pronoun"):
                 word = m.canonical.lower()

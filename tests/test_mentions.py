@@ -12,7 +12,7 @@ def test_short_forms_resolve_to_the_fullest_name():
     text = "China's defence minister Li Shangfu met Vladimir Putin. Shangfu praised Putin. Li left."
     result = mentions(text)
     assert ("Li Shangfu", "Li Shangfu", "CHN") in result[0]
-    assert ("Shangfu", "Li Shangfu", "CHN") in result[1] and ("Putin", "Vladimir Putin", None) in result[1]
+    assert ("Shangfu", "Li Shangfu", "CHN") in result[1] and ("Putin", "Vladimir Putin", "RUS") in result[1]  # a known leader
     assert ("Li", "Li Shangfu", "CHN") in result[2]
 
 
@@ -31,11 +31,11 @@ def test_capitals_and_institutions_as_metonyms():
 
 
 def test_abbreviations_and_titles():
-    text = "U.S. Secretary of State Mark Ellison met Mr. Tanaka. Tanaka said the U.N. would help."
+    text = "U.S. Secretary of State Mark Ellison met Mr. Tanabe. Tanabe said the U.N. would help."
     result = mentions(text)
     assert ("Mark Ellison", "Mark Ellison", "USA") in result[0]
-    assert [m[0] for m in result[0]] == ["Mark Ellison", "Tanaka"]  # "U.S." only says whom he acts for
-    assert ("Tanaka", "Tanaka", None) in result[0] and ("Tanaka", "Tanaka", None) in result[1]
+    assert [m[0] for m in result[0]] == ["Mark Ellison", "Tanabe"]  # "U.S." only says whom he acts for
+    assert ("Tanabe", "Tanabe", None) in result[0] and ("Tanabe", "Tanabe", None) in result[1]
     assert ("U.N.", "United Nations", None) in result[1]
 
 
@@ -162,10 +162,18 @@ def test_person_country_from_wire_phrasing():
 
 
 def test_no_country_without_an_affiliation():
-    text = "Mines Minister Chanda Mwale said Zambia would act. Kenya and Vladimir Putin were named."
+    text = "Mines Minister Chanda Mwale said Zambia would act. Kenya and Ivan Petrov were named."
     result = mentions(text)
     assert ("Chanda Mwale", "Chanda Mwale", None) in result[0]
-    assert ("Vladimir Putin", "Vladimir Putin", None) in result[1]
+    assert ("Ivan Petrov", "Ivan Petrov", None) in result[1]
+
+
+def test_known_office_holders_act_for_their_state():
+    text = "Margaret Thatcher met Mikhail Gorbachev. Obama said Kofi Annan would help."
+    result = mentions(text)
+    assert [m[2] for m in result[0]] == ["GBR", "SUN"]
+    assert ("Obama", "Obama", "USA") in result[1]  # a surname alone, when no listed leader of another state shares it
+    assert ("Kofi Annan", "Kofi Annan", None) in result[1]  # acts for the UN, not a state
 
 
 def test_regions_are_places():

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, overload
 
 from stance.encoding import Candidate, SentenceInput, encode, model_texts, sentence_inputs
+from stance.joint import share_joint_readings
 from stance.labels import KINDS, NO_RELATION, STANCES
 from stance.memory import MemoryWatch
 from stance.mentions import Mention, find_mentions
@@ -334,6 +335,8 @@ class Classifier:
     def _statements(self, text: str, item: SentenceInput, result: list[Any], forced: bool) -> list[Statement]:
         labels = self.model.config.relation_labels
         none = labels.index(NO_RELATION)
+        if not forced:
+            result = share_joint_readings(text, item, result, none)
         best: dict[tuple[str, str], tuple[float, int]] = {}
         for p, value in enumerate(result):
             if value is None:

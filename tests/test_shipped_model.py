@@ -44,8 +44,8 @@ def test_united_states_sanctions_li_shangfu(seed_statements):
     assert SEED[slice(*hits[0].speaker_span)] == "US" and SEED[slice(*hits[0].counterparty_span)] == "Shangfu"
 
 
-@pytest.mark.xfail(reason="known miss of the shipped model: in the 'Washington-led world order' sentence it finds China -> United States but not Russia -> United States (issue 4 stays open)", strict=True)
 def test_russia_and_china_against_a_washington_led_order(seed_statements):
+    # the model alone finds China -> United States; Russia, named with China as one subject, shares it (stance/joint.py)
     sentence_start = SEED.index("While both leaders")
     for speaker in ("Russia", "China"):
         hits = [h for h in found(seed_statements, speaker, "United States", "adversarial") if h.start == sentence_start]

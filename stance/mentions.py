@@ -642,4 +642,20 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
             elif m.type in ("state", "organisation", "institution", "group", "company"):
                 last_group = m
         resolved.append(out)
-    return resolved
+    return _soviet_era(text, resolved) if _names_the_soviet_union(text, resolved) else resolved
+
+
+def _names_the_soviet_union(text: str, mentions: list[list[Mention]]) -> bool:
+    """The article speaks of the Soviet Union as a living state and never names Russia itself, so
+    "Moscow", "the Kremlin" and "Russian" stand for the Soviet Union (Reuters, 1987)."""
+    flat = [m for sentence in mentions for m in sentence]
+    soviet = any(m.country == "SUN" and m.type != "person" for m in flat)
+    russia_named = any(m.canonical == "Russia" and m.text(text) in ("Russia", "Russian Federation") for m in flat)
+    return soviet and not russia_named and not re.search(r"\b(?:former|ex-)\s*Soviet\b", text)
+
+
+def _soviet_era(text: str, mentions: list[list[Mention]]) -> list[list[Mention]]:
+    return [
+        [replace(m, canonical="Soviet Union" if m.canonical == "Russia" else m.canonical, country="SUN") if m.country == "RUS" else m for m in sentence]
+        for sentence in mentions
+    ]

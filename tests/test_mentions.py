@@ -355,3 +355,10 @@ def test_colon_datelines_numbers_and_trailing_weekdays_are_not_actors():
     result = mentions(text)
     assert [m[0] for m in result[0]] == []
     assert ("Omar Nabil", "Omar Nabil", "EGY") in result[1]
+
+
+def test_moscow_stands_for_the_soviet_union_in_its_time():
+    then = mentions("The Soviet Union protested. Moscow said the Kremlin would reply.")
+    assert [(m[1], m[2]) for m in then[1]] == [("Soviet Union", "SUN"), ("Soviet Union", "SUN")]
+    later = mentions("Russia and Ukraine split the former Soviet fleet. Moscow said.")
+    assert ("Moscow", "Russia", "RUS") in later[1]

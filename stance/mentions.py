@@ -617,8 +617,10 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
     resolved: list[list[Mention]] = []
     last_person: Mention | None = None
     last_group: Mention | None = None
+    previous_subject: Mention | None = None  # the first person of the last sentence that had one
     for mentions in raw:
         out: list[Mention] = []
+        people: list[Mention] = []
         for m in mentions:
             if m.type == "speaker":
                 name = fullest(m.canonical)
@@ -632,15 +634,23 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 m = replace(m, canonical=name, country=country, type="person")
             elif m.type in ("pronoun", "group-pronoun"):
                 word = m.canonical.lower()
-                antecedent = last_group if word in ("it", "they") or m.type == "group-pronoun" else last_person
+                if word in ("he", "she"):
+                    # the nearest person of the sentence, else the previous sentence's first (its subject)
+                    antecedent = people[-1] if people else previous_subject or last_person
+                else:
+                    antecedent = last_group if word in ("it", "they") or m.type == "group-pronoun" else last_person
                 if antecedent is None:
                     continue
                 m = replace(m, canonical=antecedent.canonical, country=antecedent.country, type="pronoun")
+                if word in ("he", "she"):
+                    people.append(m)
             out.append(m)
             if m.type == "person":
                 last_person = m
+                people.append(m)
             elif m.type in ("state", "organisation", "institution", "group", "company"):
                 last_group = m
+        previous_subject = people[0] if people else previous_subject
         resolved.append(out)
     return _soviet_era(text, resolved) if _names_the_soviet_union(text, resolved) else resolved
 

@@ -83,3 +83,19 @@ def test_gold_pair_stance_metrics_by_hand():
 
 def test_stance_report_empty():
     assert stance_report([], [])["n"] == 0
+
+
+def test_a_pronoun_speaker_counts_only_with_the_right_name():
+    from training.evaluate import align
+
+    text = "Kenji Arai met Paul Hanna. He criticised Japan."
+    relation = {"sentence": [27, 47], "speaker": "Kenji Arai", "speaker_span": [27, 29], "counterparty": "Japan",
+                "counterparty_span": [41, 46], "stance": "adversarial"}
+    scores = {"cooperative": 0.1, "adversarial": 0.8, "neutral": 0.1}
+
+    def said_by(name):
+        return Statement("He criticised Japan.", 27, 47, name, (27, 29), None, "Japan", (41, 46), "JPN", "adversarial", 0.8, scores, "reported", None, 0.9)
+
+    assert align([relation], [said_by("Kenji Arai")], text).matches == [0]
+    assert align([relation], [said_by("Paul Hanna")], text).matches == [None]  # "He" resolved to the wrong man
+    assert align([relation], [said_by("Paul Hanna")]).matches == [0]  # without the text, mentions overlap

@@ -362,3 +362,10 @@ def test_moscow_stands_for_the_soviet_union_in_its_time():
     assert [(m[1], m[2]) for m in then[1]] == [("Soviet Union", "SUN"), ("Soviet Union", "SUN")]
     later = mentions("Russia and Ukraine split the former Soviet fleet. Moscow said.")
     assert ("Moscow", "Russia", "RUS") in later[1]
+
+
+def test_he_and_she_refer_to_the_previous_sentences_subject():
+    text = "Foreign Minister Amina Odhiambo met envoy Paul Kamau on Monday. She said Kenya was ready. Li Wen visited Kenji Arai, where he spoke."
+    result = mentions(text)
+    assert ("She", "Amina Odhiambo", None) in result[1]
+    assert ("he", "Kenji Arai", None) in result[2]  # inside a sentence, the nearest person

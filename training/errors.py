@@ -60,11 +60,11 @@ def _pair(statement: Any) -> str:
     return f"{statement.speaker} -> {statement.counterparty}"
 
 
-def _is_reversed(statement: Any, relations: list[dict[str, Any]]) -> bool:
+def _is_reversed(statement: Any, relations: list[dict[str, Any]], text: str) -> bool:
     """True when ``statement`` reads one of ``relations`` (those of its sentence) backwards."""
     return any(
-        _same_actor(statement.speaker, statement.speaker_span, r["counterparty"], r.get("counterparty_span"))
-        and _same_actor(statement.counterparty, statement.counterparty_span, r["speaker"], r.get("speaker_span"))
+        _same_actor(statement.speaker, statement.speaker_span, r["counterparty"], r.get("counterparty_span"), text)
+        and _same_actor(statement.counterparty, statement.counterparty_span, r["speaker"], r.get("speaker_span"), text)
         for r in relations
     )
 
@@ -79,7 +79,7 @@ def find_errors(records: list[dict[str, Any]], predictions: list[list[Any]]) -> 
     for number, (record, statements) in enumerate(zip(records, predictions)):
         text, article = record["text"], str(record.get("id", number))
         relations = record.get("relations", [])
-        alignment = align(relations, statements)
+        alignment = align(relations, statements, text)
         for relation, same, found, match in zip(relations, alignment.same_sentence, alignment.counterparty_found, alignment.matches):
             start, end = relation["sentence"]
             common = {"article": article, "speaker": relation["speaker"], "counterparty": relation["counterparty"], "gold_stance": relation["stance"], "sentence": text[start:end], "start": start, "end": end}
@@ -91,7 +91,7 @@ def find_errors(records: list[dict[str, Any]], predictions: list[list[Any]]) -> 
         for k in alignment.unmatched:
             s = statements[k]
             of_sentence = [r for r, same in zip(relations, alignment.same_sentence) if k in same]
-            cases.append(ErrorCase(article, "false_positive", "reversed" if _is_reversed(s, of_sentence) else "spurious", s.speaker, s.counterparty, None, s.stance, s.score, s.text, s.start, s.end))
+            cases.append(ErrorCase(article, "false_positive", "reversed" if _is_reversed(s, of_sentence, text) else "spurious", s.speaker, s.counterparty, None, s.stance, s.score, s.text, s.start, s.end))
     return sorted(cases, key=lambda c: (c.article, c.start, ERRORS.index(c.error)))
 
 

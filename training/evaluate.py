@@ -98,9 +98,16 @@ def gold_pair_eval(pairs: Any, records: dict[str, dict[str, Any]]) -> dict[str, 
     return report
 
 
-def _same_actor(name: str, span: Any, gold_name: str, gold_span: Any) -> bool:
+PRONOUNS = frozenset("he she it they him her his its their them".split())
+
+
+def _same_actor(name: str, span: Any, gold_name: str, gold_span: Any, text: str | None = None) -> bool:
+    """Same canonical name, or overlapping mentions (naming may differ: "Britain", "United Kingdom"); a
+    pronoun's mention only counts with the right name, since who "he" is decides the speaker."""
     if name.casefold() == gold_name.casefold():
         return True
+    if text is not None and gold_span is not None and text[gold_span[0] : gold_span[1]].casefold() in PRONOUNS:
+        return False
     return span is not None and gold_span is not None and span[0] < gold_span[1] and gold_span[0] < span[1]
 
 
@@ -114,15 +121,16 @@ class Alignment:
     unmatched: list[int]  # statements matched to no gold relation
 
 
-def align(relations: list[dict[str, Any]], statements: list[Any]) -> Alignment:
-    """Match each gold relation to one statement of its sentence with the same counterparty and speaker."""
+def align(relations: list[dict[str, Any]], statements: list[Any], text: str | None = None) -> Alignment:
+    """Match each gold relation to one statement of its sentence with the same counterparty and speaker
+    (``text``, the article: a pronoun mention must also resolve to the right name)."""
     used: set[int] = set()
     same_sentence, counterparty_found, matches = [], [], []
     for relation in relations:
         gs, ge = relation["sentence"]
         same = [k for k, s in enumerate(statements) if s.start < ge and gs < s.end]
-        found = [k for k in same if _same_actor(statements[k].counterparty, statements[k].counterparty_span, relation["counterparty"], relation.get("counterparty_span"))]
-        match = next((k for k in found if k not in used and _same_actor(statements[k].speaker, statements[k].speaker_span, relation["speaker"], relation.get("speaker_span"))), None)
+        found = [k for k in same if _same_actor(statements[k].counterparty, statements[k].counterparty_span, relation["counterparty"], relation.get("counterparty_span"), text)]
+        match = next((k for k in found if k not in used and _same_actor(statements[k].speaker, statements[k].speaker_span, relation["speaker"], relation.get("speaker_span"), text)), None)
         if match is not None:
             used.add(match)
         same_sentence.append(same)
@@ -139,12 +147,12 @@ def _match_statements(records: list[dict[str, Any]], predictions: list[list[Any]
     speaker_right = speaker_seen = 0
     for record, statements in zip(records, predictions):
         gold = record.get("relations", [])
-        alignment = align(gold, statements)
+        alignment = align(gold, statements, record.get("text"))
         tp_pair = tp_stance = 0
         for relation, found, match in zip(gold, alignment.counterparty_found, alignment.matches):
             if found:
                 speaker_seen += 1
-                speaker_right += any(_same_actor(statements[k].speaker, statements[k].speaker_span, relation["speaker"], relation.get("speaker_span")) for k in found)
+                speaker_right += any(_same_actor(statements[k].speaker, statements[k].speaker_span, relation["speaker"], relation.get("speaker_span"), record.get("text")) for k in found)
             hit = 0
             if match is not None:
                 tp_pair += 1

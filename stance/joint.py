@@ -1,4 +1,5 @@
-"""Joint speakers: states named together as one subject ("Russia and China") share a position.
+"""Joint speakers: states named together as one subject ("Russia and China", "Spain, Portugal and
+Mexico") share a position.
 
 The guide gives two speakers acting together one relation each ("what they perceive as a
 Washington-led world order" -> Russia and China). The model scores each speaker's pair on its own and
@@ -15,7 +16,7 @@ from typing import Any
 from stance.encoding import SentenceInput
 from stance.gazetteer import gazetteer
 
-_AND = re.compile(r"\s+and\s+")
+_AND = re.compile(r"\s+and\s+|,\s+(?:and\s+)?")
 
 
 def _state_named(text: str, span: tuple[int, int] | None) -> bool:
@@ -24,7 +25,8 @@ def _state_named(text: str, span: tuple[int, int] | None) -> bool:
 
 
 def joint_groups(text: str, item: SentenceInput) -> list[int]:
-    """A group number per candidate: states joined by "and" share one, every other candidate its own."""
+    """A group number per candidate: states joined by "and" or listed with commas share one, every other
+    candidate its own."""
     group = list(range(len(item.candidates)))
     named = sorted((c.span, k) for k, c in enumerate(item.candidates) if c.span is not None and _state_named(text, c.span))
     for (first, a), (second, b) in zip(named, named[1:]):

@@ -40,3 +40,11 @@ def test_no_group_leaves_the_result_as_it_was():
     item.candidates, item.pairs = item.candidates[2:4], [(1, 0)]  # Washington and "Canadian" only
     result = [([0.9, 0.1, 0.0, 0.0], [0.0])]
     assert share_joint_readings(TEXT, item, result, 0) is result
+
+
+def test_a_list_of_states_is_one_group():
+    text = "Spain, Portugal and Chile urged Britain to talk."
+    names = ["Spain", "Portugal", "Chile", "Britain"]
+    candidates = [Candidate(n, None, (text.index(n), text.index(n) + len(n))) for n in names]
+    group = joint_groups(text, SentenceInput(0, len(text), candidates, []))
+    assert group[0] == group[1] == group[2] != group[3]

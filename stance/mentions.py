@@ -652,7 +652,44 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 last_group = m
         previous_subject = people[0] if people else previous_subject
         resolved.append(out)
+    home = _dateline_state(text, sentences)
+    resolved = [
+        [_owned_by(text, m, span, home) if m.type == "organisation" and m.canonical in _BARE_BODIES else m for m in sentence]
+        for span, sentence in zip(sentences, resolved)
+    ]
     return _soviet_era(text, resolved) if _names_the_soviet_union(text, resolved) else resolved
+
+
+# Government bodies named without their state ("the Foreign Ministry said"): they belong to the article's state.
+_BARE_BODIES = frozenset({
+    "Foreign Ministry", "Defence Ministry", "Defense Ministry", "Ministry of Foreign Affairs", "Ministry of Defence",
+    "Ministry of Defense", "Trade Ministry", "Commerce Ministry", "Ministry of Commerce", "Finance Ministry",
+    "Energy Ministry", "Interior Ministry", "Defence Department", "Defense Department",
+})
+
+
+def _dateline_state(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> tuple[str, str] | None:
+    """``(canonical, country)`` of the state of the article's dateline ("TOKYO, Oct 20 -"), if any."""
+    dateline = _DATELINE.match(text, *sentences[0]) if sentences else None
+    if dateline is None:
+        return None
+    found = [e for _, _, e in gazetteer().find(dateline.group(0), ignore_case=True) if e.type in ("state", "capital") and e.country]
+    return (found[0].canonical, found[0].country) if found else None
+
+
+def _owned_by(text: str, body: Mention, sentence: tuple[int, int], home: tuple[str, str] | None) -> Mention:
+    """A government body named without its state ("a Foreign Ministry spokesman in Tokyo said ...") in the
+    state where the sentence places it ("in Tokyo"), else the dateline's: "Japanese Foreign Ministry", JPN.
+    Left as it is when neither says (the other states of a sentence are as often its counterparties)."""
+    located = [
+        (abs(start - body.start), entry.canonical, entry.country)
+        for start, _, entry in gazetteer().find(text, *sentence)
+        if entry.type in ("state", "capital") and entry.country and re.search(r"\b[Ii]n\s+$", text[max(0, start - 4) : start])
+    ]
+    state = min(located)[1:] if located else home
+    if state is None:
+        return body
+    return replace(body, canonical=f"{_demonyms().get(state[0], state[0])} {body.canonical}", country=state[1])
 
 
 def _names_the_soviet_union(text: str, mentions: list[list[Mention]]) -> bool:

@@ -369,3 +369,12 @@ def test_he_and_she_refer_to_the_previous_sentences_subject():
     result = mentions(text)
     assert ("She", "Amina Odhiambo", None) in result[1]
     assert ("he", "Kenji Arai", None) in result[2]  # inside a sentence, the nearest person
+
+
+def test_a_ministry_without_its_state_takes_the_place_the_sentence_gives():
+    located = mentions("In Hanoi, a Foreign Ministry spokeswoman said Vietnam regretted the move.")
+    assert ("Foreign Ministry", "Vietnamese Foreign Ministry", "VNM") in located[0]
+    dated = mentions("NAIROBI, May 2 - The Foreign Ministry said it had summoned the Ugandan envoy.")
+    assert ("Foreign Ministry", "Kenyan Foreign Ministry", "KEN") in dated[0]
+    unknown = mentions("Iran protested. The Foreign Ministry summoned the British envoy.")
+    assert ("Foreign Ministry", "Foreign Ministry", None) in unknown[1]  # the other states may be counterparties

@@ -53,9 +53,9 @@ def update_card(card: str, evaluation: dict[str, Any], commit: str, baseline_tra
         "under `evaluation_at_training`."
     )
     rest = [line for line in lines[end:] if not line.startswith(_REMEASURED)]
-    if rest and not rest[0].strip():
-        rest = ["", note, *rest]
-    return "\n".join([*lines[:start], *metrics_table(evaluation), *rest]) + "\n"
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    return "\n".join([*lines[:start], *metrics_table(evaluation), "", note, "", *rest]) + "\n"
 
 
 def remeasure(folder: Path, sets: list[str], baseline_train: list[str], device: str = "cpu") -> dict[str, Any]:

@@ -32,7 +32,8 @@ _STOP = frozenset(
     Officials Analysts Diplomats Sources Critics Experts Reporters Separately Under Among Between
     None Any All Every Neither Nor Only Even Just Once Today Yesterday Tomorrow What Which Who Why How
     Where Whether Unless Instead Already Now Again Further Nevertheless Nonetheless Thus Meanwhile
-    Two Three Four Five Six Seven Eight Nine Ten Dozens Hundreds Thousands Millions Several""".split()
+    Two Three Four Five Six Seven Eight Nine Ten Dozens Hundreds Thousands Millions Several
+    Interim Acting Former Outgoing Incoming Caretaker""".split()
 )
 _DAYS = frozenset("Monday Tuesday Wednesday Thursday Friday Saturday Sunday Today Yesterday".split())
 _ORG_WORDS = frozenset(
@@ -45,7 +46,7 @@ _ORG_WORDS = frozenset(
     Church Observatory Institution Directorate Review Times Post Herald Daily Radio Television TV News Press
     Broadcasting Gazette Journal Tribune Telegraph Plc PLC LLC GmbH Club Force Command""".split()
 )
-_ORIGIN = re.compile(r"-(?:based|born|made|built|registered|flagged|owned|headquartered)\b")
+_ORIGIN = re.compile(r"-(?:based|born|made|built|registered|flagged|owned|headquartered|listed)\b")
 _COMPANY_SUFFIXES = frozenset("Plc PLC Inc Ltd Co Corp LLC GmbH AG SA NV".split())
 # Last words that make a capitalised run an event, a document, a place or a topic, never a person:
 # "Gulf War", "Paris Agreement", "Doha Round", "Belt and Road Initiative", "Persian Gulf".

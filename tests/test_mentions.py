@@ -378,3 +378,10 @@ def test_a_ministry_without_its_state_takes_the_place_the_sentence_gives():
     assert ("Foreign Ministry", "Kenyan Foreign Ministry", "KEN") in dated[0]
     unknown = mentions("Iran protested. The Foreign Ministry summoned the British envoy.")
     assert ("Foreign Ministry", "Foreign Ministry", None) in unknown[1]  # the other states may be counterparties
+
+
+def test_interim_and_listed_are_not_actors():
+    text = "Envoys met the Interim Malian president Oumar Traore. NATO-listed suppliers complained, officials said."
+    result = mentions(text)
+    assert [m[0] for m in result[0]] == ["Oumar Traore"] and result[0][0][2] == "MLI"
+    assert not any(m[0].endswith("listed") for m in result[1])

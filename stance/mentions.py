@@ -637,7 +637,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 word = m.canonical.lower()
                 if word in ("he", "she"):
                     # the nearest person of the sentence, else the previous sentence's first (its subject)
-                    antecedent = people[-1] if people else previous_subject or last_person
+                    antecedent = _sayer(text, people, m.start) if people else previous_subject or last_person
                 else:
                     antecedent = last_group if word in ("it", "they") or m.type == "group-pronoun" else last_person
                 if antecedent is None:
@@ -691,6 +691,13 @@ def _owned_by(text: str, body: Mention, sentence: tuple[int, int], home: tuple[s
     if state is None:
         return body
     return replace(body, canonical=f"{_demonyms().get(state[0], state[0])} {body.canonical}", country=state[1])
+
+
+def _sayer(text: str, people: list[Mention], position: int) -> Mention:
+    """The person "he" at ``position`` means, among ``people`` named before it in its sentence: the first when
+    they are the subject of a reporting verb ("Putin told X that he ..."), else the nearest."""
+    first = people[0]
+    return first if _before_reporting_verb(text, first.end, position, within=2) else people[-1]
 
 
 def _names_the_soviet_union(text: str, mentions: list[list[Mention]]) -> bool:

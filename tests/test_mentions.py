@@ -368,7 +368,9 @@ def test_he_and_she_refer_to_the_previous_sentences_subject():
     text = "Foreign Minister Amina Odhiambo met envoy Paul Kamau on Monday. She said Kenya was ready. Li Wen visited Kenji Arai, where he spoke."
     result = mentions(text)
     assert ("She", "Amina Odhiambo", None) in result[1]
-    assert ("he", "Kenji Arai", None) in result[2]  # inside a sentence, the nearest person
+    assert ("he", "Kenji Arai", None) in result[2]  # inside a sentence, the nearest person ...
+    said = mentions("Kenji Arai told Li Wen on Monday that he would resign.")
+    assert ("he", "Kenji Arai", None) in said[0]  # ... unless the first one is the one who speaks
 
 
 def test_a_ministry_without_its_state_takes_the_place_the_sentence_gives():

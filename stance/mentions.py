@@ -538,13 +538,20 @@ _RELATIVE_APPOSITION = re.compile(r",\s+who\s+(?:is|was|has been|had been|served
 _AND_TITLE = re.compile(r"\s+and\s+(?:[A-Z][\w\-]*\.?\s+){1,4}$")
 
 
-def _person_country(text: str, mention: Mention, mentions: list[Mention]) -> str | None:
-    """Country of a person from the state that introduces them: "Russian President X", "Fiji's Prime
-    Minister X", "Russia's ambassador, X", or after the name: "X of Sudan", "X, Vietnam's deputy minister"."""
+def _introducing_state(text: str, mention: Mention, mentions: list[Mention]) -> Mention | None:
+    """The mention right before a person that says whom they act for ("Russian President X", "Fiji's Prime
+    Minister X", "Russia's ambassador, X"), one of the last two with a country: in "Egyptian ambassador to
+    Moscow X", Moscow is the posting, not the state."""
     before = [m for m in mentions if m.end <= mention.start and m.country and m.type in ("state", "demonym", "capital", "institution", "organisation")]
-    for state in before[:-3:-1]:  # "Egyptian ambassador to Moscow X": Moscow is the posting, not the state
-        if _affiliation(text, state, mention):
-            return state.country
+    return next((state for state in before[:-3:-1] if _affiliation(text, state, mention)), None)
+
+
+def _person_country(text: str, mention: Mention, mentions: list[Mention]) -> str | None:
+    """Country of a person from the state that introduces them (:func:`_introducing_state`), or after the
+    name: "X of Sudan", "X, Vietnam's deputy minister", "X, who served as Yemen's ambassador"."""
+    state = _introducing_state(text, mention, mentions)
+    if state is not None:
+        return state.country
     after = next((m for m in mentions if m.start >= mention.end), None)
     if after is not None and after.country and after.type in ("state", "demonym"):
         between = text[mention.end : after.start]
@@ -590,7 +597,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
     for index, mentions in enumerate(raw):
         affiliations = []
         previous: tuple[Mention, str | None] | None = None
-        for k, m in enumerate(mentions):
+        for m in mentions:
             if m.type == "person":
                 full_names.append(m.canonical)
                 country = _person_country(text, m, mentions)
@@ -599,10 +606,9 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 previous = (m, country)
                 if country and not countries.get(m.canonical):
                     countries[m.canonical] = country
-                for state in mentions[max(0, k - 2) : k][::-1]:
-                    if state.type in ("state", "demonym", "capital") and _affiliation(text, state, m):
-                        affiliations.append(state)
-                        break
+                state = _introducing_state(text, m, mentions)
+                if state is not None and state.type in ("state", "demonym", "capital"):
+                    affiliations.append(state)
         # "China's defence minister Li Shangfu": the state only says whom the person acts for
         raw[index] = [m for m in mentions if m not in affiliations]
 
@@ -625,8 +631,9 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
         for m in mentions:
             if m.type == "speaker":
                 name = fullest(m.canonical)
-                person = name in known or leader_country(name) is not None
-                m = replace(m, canonical=name, country=countries.get(name) or leader_country(name), type="person" if person else "organisation")
+                leader = leader_country(name)
+                person = name in known or leader is not None
+                m = replace(m, canonical=name, country=countries.get(name) or leader, type="person" if person else "organisation")
             elif m.type in ("person", "single"):
                 name = fullest(m.canonical)
                 if m.type == "single" and name not in known and leader_country(name) is None:
@@ -636,7 +643,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
             elif m.type in ("pronoun", "group-pronoun"):
                 word = m.canonical.lower()
                 if word in ("he", "she"):
-                    # the nearest person of the sentence, else the previous sentence's first (its subject)
+                    # a person named before it in the sentence (see _sayer), else the previous sentence's subject
                     antecedent = _sayer(text, people, m.start) if people else previous_subject or last_person
                 else:
                     antecedent = last_group if word in ("it", "they") or m.type == "group-pronoun" else last_person
@@ -661,7 +668,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
     return _soviet_era(text, resolved) if _names_the_soviet_union(text, resolved) else resolved
 
 
-# Government bodies named without their state ("the Foreign Ministry said"): they belong to the article's state.
+# Government bodies named without their state ("the Foreign Ministry said"): see _owned_by for whose they are.
 _BARE_BODIES = frozenset({
     "Foreign Ministry", "Defence Ministry", "Defense Ministry", "Ministry of Foreign Affairs", "Ministry of Defence",
     "Ministry of Defense", "Trade Ministry", "Commerce Ministry", "Ministry of Commerce", "Finance Ministry",

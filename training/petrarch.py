@@ -65,10 +65,10 @@ def read_petrarch(path: Path | None = None) -> list[dict[str, Any]]:
     return rows
 
 
-def _f1(tp: int, predicted: int, gold: int) -> dict[str, float]:
-    precision = tp / predicted if predicted else 0.0
-    recall = tp / gold if gold else 0.0
-    return {"precision": precision, "recall": recall, "f1": 2 * precision * recall / (precision + recall) if tp else 0.0}
+def _scores(tp: int, predicted: int, gold: int) -> dict[str, float]:
+    from training.evaluate import _f1
+
+    return dict(zip(("precision", "recall", "f1"), _f1(tp, predicted, gold)))
 
 
 def score_dyads(rows: list[dict[str, Any]], predictions: list[list[Any]]) -> dict[str, Any]:
@@ -99,8 +99,8 @@ def score_dyads(rows: list[dict[str, Any]], predictions: list[list[Any]]) -> dic
         "gold_dyads": n_gold,
         "predicted_dyads": n_pred,
         "statements_without_countries": uncomparable,
-        "dyad": _f1(tp_pair, n_pred, n_gold),
-        "dyad_stance": _f1(tp_stance, n_pred, n_gold),
+        "dyad": _scores(tp_pair, n_pred, n_gold),
+        "dyad_stance": _scores(tp_stance, n_pred, n_gold),
         "stance_accuracy_on_found_dyads": tp_stance / tp_pair if tp_pair else 0.0,
         "found_dyads": tp_pair,
         "note": "country level; gold stance from the CAMEO root as our guide maps it; a proxy (see training/petrarch.py)",

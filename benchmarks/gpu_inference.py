@@ -3,9 +3,9 @@
     python benchmarks/gpu_inference.py [--copies 3]     # called by benchmarks/gpu.sh; needs CUDA
 
 1. ``Classifier(device="cuda").classify`` over the workload (test split x ``--copies``): the pipeline
-   as shipped (fp16 autocast on CUDA); sentences/s, articles/s, statements/s, median of ``--repeats``.
-2. The same with the encoder and head under bf16 autocast instead (monkeypatched ``torch.autocast``
-   dtype), to compare the two half-precision types.
+   as shipped (``precision="auto"``: fp16 autocast on CUDA); sentences/s, articles/s, statements/s,
+   median of ``--repeats``.
+2. The same with ``precision="bfloat16"`` and ``"float32"``, to compare the number formats.
 3. Agreement: on one copy of the test split, the (speaker, counterparty, stance, kind) of every
    statement from CUDA fp16 against CPU fp32; prints the share of identical statements.
 4. Encoder forward alone (pre-tokenised, sorted, batch 128) in fp32, bf16, fp16: sentences/s.
@@ -47,30 +47,19 @@ def main(argv: list[str] | None = None) -> int:
     gpu = Classifier.from_pretrained(device="cuda")
     print(f"device: {torch.cuda.get_device_name()}, torch {torch.__version__}; workload {len(workload)} articles, {n_sentences} sentences")
 
-    def timed(dtype: torch.dtype) -> tuple[list[float], int]:
-        original = torch.autocast
+    def timed(classifier: Classifier) -> tuple[list[float], int]:
+        classifier.classify(workload[:4], batch_size=args.batch_size)
+        times, n = [], 0
+        for _ in range(args.repeats):
+            torch.cuda.synchronize()
+            t = time.perf_counter()
+            n = sum(map(len, classifier.classify(workload, batch_size=args.batch_size)))
+            torch.cuda.synchronize()
+            times.append(time.perf_counter() - t)
+        return times, n
 
-        def patched(*a, **k):  # the classifier asks for fp16 on CUDA; swap in the dtype under test
-            if k.get("device_type") == "cuda":
-                k["dtype"] = dtype
-            return original(*a, **k)
-
-        torch.autocast = patched  # type: ignore[misc]
-        try:
-            gpu.classify(workload[:4], batch_size=args.batch_size)
-            times, n = [], 0
-            for _ in range(args.repeats):
-                torch.cuda.synchronize()
-                t = time.perf_counter()
-                n = sum(map(len, gpu.classify(workload, batch_size=args.batch_size)))
-                torch.cuda.synchronize()
-                times.append(time.perf_counter() - t)
-            return times, n
-        finally:
-            torch.autocast = original  # type: ignore[misc]
-
-    for name, dtype in (("fp16 (shipped)", torch.float16), ("bf16", torch.bfloat16)):
-        times, n = timed(dtype)
+    for name, precision in (("fp16 (default)", "float16"), ("bf16", "bfloat16"), ("fp32", "float32")):
+        times, n = timed(Classifier(gpu.model, gpu.tokenizer, device="cuda", precision=precision))
         t = statistics.median(times)
         print(f"end to end {name}: {n_sentences / t:.0f} sentences/s, {len(workload) / t:.1f} articles/s, {n / t:.0f} statements/s "
               f"(median of {len(times)}, {min(times):.2f}-{max(times):.2f} s)")

@@ -13,6 +13,8 @@ uptime > "$OUT/load-before.txt"
 date -u +%Y-%m-%dT%H:%MZ > "$OUT/date.txt"
 echo "== throughput (items 1-4)"
 "$PYTHON" benchmarks/throughput.py --json "$OUT/throughput.json" "$@" | tee "$OUT/throughput.txt"
+echo "== accuracy of the bfloat16 option"
+"$PYTHON" benchmarks/precision_accuracy.py --json "$OUT/precision.json" | tee "$OUT/precision.txt"
 echo "== memory and start-up (item 5)"
 "$PYTHON" benchmarks/startup.py --json "$OUT/startup.json" | tee "$OUT/startup.txt"
 echo "== training speed (item 6)"
@@ -31,7 +33,7 @@ from pathlib import Path
 
 out = Path(sys.argv[1])
 read = lambda name: (out / name).read_text(encoding="utf-8").strip()
-tp, st, tr = (json.loads(read(f)) for f in ("throughput.json", "startup.json", "training.json"))
+tp, st, tr, pa = (json.loads(read(f)) for f in ("throughput.json", "startup.json", "training.json", "precision.json"))
 import torch
 
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
@@ -47,6 +49,13 @@ targets = [
     ("`import stance` <= 0.3 s", st["import"]["median"], 0.3, "<="),
     ("cold CLI on the seed article <= 5 s", cli["median"], 5.0, "<="),
 ]
+if "end to end / encoder ceiling (bfloat16)" in r:
+    test = pa["corpus-test"]
+    targets += [
+        ('option `precision="bfloat16"`: end to end >= 0.75 x its encoder ceiling (bfloat16)', r["end to end / encoder ceiling (bfloat16)"]["median"], 0.75, ">="),
+        ('option `precision="bfloat16"`: >= 5x the naive reference (float32)', r.get("end to end (bfloat16) speed-up over naive (float32)", {}).get("median", float("nan")), 5.0, ">="),
+        ('option `precision="bfloat16"`: test stance macro-F1 drop <= 0.5 points', 100 * (test["float32"]["stance_macro_f1"] - test["bfloat16"]["stance_macro_f1"]), 0.5, "<="),
+    ]
 rows = []
 for name, value, goal, op in targets:
     ok = value >= goal if op == ">=" else value <= goal
@@ -70,6 +79,10 @@ Written by `bash benchmarks/run_all.sh` on {read('date.txt')}; see benchmarks/RE
 ## 1-4. Throughput, encoder ceiling, hardware ceiling, naive reference (`benchmarks/throughput.py`)
 
 {read('throughput.txt')}
+
+## Accuracy of the bfloat16 option (`benchmarks/precision_accuracy.py`)
+
+{read('precision.txt')}
 
 ## 5. Memory and start-up (`benchmarks/startup.py`)
 

@@ -8,10 +8,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, overload
 
-from stance.encoding import Candidate, SentenceInput, encode, model_texts, sentence_inputs
+from stance.encoding import Candidate, SentenceInput, Tokenized, padded, sentence_inputs, tensors, tokenize
 from stance.joint import share_joint_readings
 from stance.labels import KINDS, NO_RELATION, STANCES
 from stance.memory import MemoryWatch
+from stance.precision import autocast, for_head, resolve_precision
 from stance.mentions import Mention, find_mentions
 from stance.relay import find_relay
 from stance.segment import segment
@@ -83,10 +84,10 @@ PAIR_TOKEN_BUDGET = 16384
 ENCODER_TOKEN_BUDGET = 2048
 
 
-def _batches(order: list[int], batch_size: int, lengths: list[int], pairs: list[int]) -> list[list[int]]:
+def _batches(order: list[int], batch_size: int, lengths: list[int], pairs: list[int] | None = None) -> list[list[int]]:
     """Consecutive runs of ``order`` (sorted by token count): at most ``batch_size`` sentences, at most
-    ``ENCODER_TOKEN_BUDGET`` padded tokens and at most ``PAIR_TOKEN_BUDGET`` pair-tokens (pairs x padded
-    length), unless a sentence alone is over a budget."""
+    ``ENCODER_TOKEN_BUDGET`` padded tokens and (given ``pairs``) at most ``PAIR_TOKEN_BUDGET`` pair-tokens
+    (pairs x padded length), unless a sentence alone is over a budget."""
     batches: list[list[int]] = []
     current: list[int] = []
     total_pairs = 0
@@ -95,12 +96,12 @@ def _batches(order: list[int], batch_size: int, lengths: list[int], pairs: list[
         if current and (
             len(current) >= batch_size
             or (len(current) + 1) * longest > ENCODER_TOKEN_BUDGET
-            or (total_pairs + pairs[w]) * longest > PAIR_TOKEN_BUDGET
+            or (pairs is not None and (total_pairs + pairs[w]) * longest > PAIR_TOKEN_BUDGET)
         ):
             batches.append(current)
             current, total_pairs = [], 0
         current.append(w)
-        total_pairs += pairs[w]
+        total_pairs += pairs[w] if pairs is not None else 0
     if current:
         batches.append(current)
     return batches
@@ -152,22 +153,28 @@ class Classifier:
     [Statement(text="Japan praised India's stance.", ..., speaker='Japan', ..., stance='cooperative', ...)]
     """
 
-    def __init__(self, model: Any, tokenizer: Any, device: str = "cpu", max_chars: int = DEFAULT_MAX_CHARS) -> None:
-        """``max_chars``: the longest article accepted (characters); longer ones raise ``ValueError``."""
+    def __init__(
+        self, model: Any, tokenizer: Any, device: str = "cpu", max_chars: int = DEFAULT_MAX_CHARS, precision: str = "auto"
+    ) -> None:
+        """``max_chars``: the longest article accepted (characters); longer ones raise ``ValueError``.
+        ``precision``: the encoder's number format, ``auto``, ``float32``, ``bfloat16`` or ``float16``
+        (see :mod:`stance.precision`)."""
         self.max_chars = check_max_chars(max_chars)
         self.device = resolve_device(device)
+        self.precision = resolve_precision(precision, self.device)
         self.model = model.to(self.device).eval()
         self.tokenizer = PairTokenizer.wrap(tokenizer)
         self._lock = threading.Lock()
 
     @classmethod
     def from_pretrained(cls, path: str | Path | None = None, device: str = "auto", **kwargs: Any) -> Classifier:
-        """Load a model folder (default: the shipped model) onto ``device``; ``max_chars=`` sets the input-size limit."""
+        """Load a model folder (default: the shipped model) onto ``device``; ``max_chars=`` sets the input-size
+        limit, ``precision=`` the encoder's number format."""
         if path is not None and not isinstance(path, (str, Path)):
             raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
         if "max_chars" in kwargs:
             check_max_chars(kwargs["max_chars"])
-        resolve_device(device)  # a bad device fails before the model loads
+        resolve_precision(kwargs.get("precision", "auto"), resolve_device(device))  # bad arguments fail before the model loads
         from stance.model import ModelFolderError, StanceModel
 
         folder = Path(path) if path is not None else default_model_path()
@@ -289,42 +296,62 @@ class Classifier:
             yield group
 
     def _predict_group(self, work: list[tuple[int, SentenceInput]], texts: list[str], batch_size: int, bar: Any) -> list[Any]:
-        """Pair probabilities of every sentence in ``work``, from batches of sentences with similar token counts
-        (little padding, so little wasted encoder and head work)."""
-        lengths = self._token_lengths([texts[a] for a, _ in work], [item for _, item in work])
+        """Pair probabilities of every sentence in ``work``. Each sentence is tokenised once; the encoder
+        reads batches of sentences with similar token counts (little padding), and the pair head reads
+        runs of each batch small enough for :data:`PAIR_TOKEN_BUDGET`."""
+        tokenized = self._tokenize([texts[a] for a, _ in work], [item for _, item in work])
+        lengths = tokenized.lengths
+        pairs = [len(item.pairs) for _, item in work]
         order = sorted(range(len(work)), key=lengths.__getitem__)
         probabilities: list[Any] = [None] * len(work)
         # Without it, the heap fragments and peak RSS on the benchmark workload lands anywhere in 561-711 MiB.
         memory = MemoryWatch()
-        for batch in _batches(order, batch_size, lengths, [len(item.pairs) for _, item in work]):
-            for w, result in zip(batch, self._predict([work[w] for w in batch], texts)):
-                probabilities[w] = result
+        for batch in _batches(order, batch_size, lengths):
+            with self._lock:
+                states = self._encoder_states(tokenized.select(batch))
+                first = 0
+                for run in _batches(batch, len(batch), lengths, pairs):
+                    inputs = [work[w][1] for w in run]
+                    merged = self._tensors(tokenized.select(run), inputs)
+                    for w, result in zip(run, self._predict(states, first, merged, inputs)):
+                        probabilities[w] = result
+                    first += len(run)
             bar.update(len(batch))
             memory.step()
         return probabilities
 
-    def _token_lengths(self, texts: list[str], inputs: list[SentenceInput]) -> list[int]:
-        """Token count of every model input (sentence + context names, as :func:`encode` builds it),
-        from one call of the fast tokenizer over all of them; used only to order the batches."""
-        if not inputs:
-            return []
-        sentences, contexts, _ = model_texts(texts, inputs, self.model.config.previous_chars)
-        return [len(e.ids) for e in self.tokenizer(sentences, contexts, self.model.config.max_length, pad=False)]
-
-    def _encode(self, texts: list[str], inputs: list[SentenceInput]) -> dict[str, Any]:
-        """:func:`stance.encoding.encode` with this model's maximum length and previous-sentence context."""
+    def _tokenize(self, texts: list[str], inputs: list[SentenceInput]) -> Tokenized:
+        """:func:`stance.encoding.tokenize` with this model's maximum length and previous-sentence context."""
         config = self.model.config
-        return encode(self.tokenizer, texts, inputs, config.max_length, previous_chars=config.previous_chars)
+        return tokenize(self.tokenizer, texts, inputs, config.max_length, previous_chars=config.previous_chars)
 
-    def _predict(self, batch: list[tuple[int, SentenceInput]], texts: list[str]) -> list[list[tuple[list[float], list[float]]]]:
+    def _tensors(self, tokenized: Tokenized, inputs: list[SentenceInput]) -> dict[str, Any]:
+        """:func:`stance.encoding.tensors` for a batch of this model's inputs."""
+        return tensors(tokenized, inputs, self.tokenizer.pad_id)
+
+    def _encoder_states(self, tokenized: Tokenized) -> tuple[Any, Any]:
+        """The encoder's states for a batch of tokenised sentences, in this classifier's precision."""
         import torch
 
-        inputs = [item for _, item in batch]
-        merged = self._encode([texts[a] for a, _ in batch], inputs)
+        merged = padded(tokenized, self.tokenizer.pad_id)
+        with torch.inference_mode(), autocast(self.precision, self.device):
+            return self.model.encode(
+                merged["input_ids"].to(self.device), merged["attention_mask"].to(self.device), merged["token_type_ids"].to(self.device)
+            )
+
+    def _predict(self, states: tuple[Any, Any], first: int, merged: dict[str, Any], inputs: list[SentenceInput]) -> list[list[Any]]:
+        """``(relation, kind)`` probabilities of every pair of ``inputs``, the sentences ``first``,
+        ``first + 1``, ... of the batch whose encoder ``states`` are given."""
+        import torch
+
         tensors = {k: v.to(self.device) for k, v in merged.items() if isinstance(v, torch.Tensor)}
-        with self._lock, torch.inference_mode():
-            with torch.autocast(device_type="cuda", dtype=torch.float16, enabled=self.device.startswith("cuda")):
-                relation_logits, kind_logits = self.model(**tensors)
+        rows, width = slice(first, first + len(inputs)), tensors["input_ids"].shape[1]
+        (hidden, before_last), precision = for_head(tuple(None if s is None else s[rows, :width] for s in states), self.precision, self.device)
+        with torch.inference_mode(), autocast(precision, self.device):
+            relation_logits, kind_logits = self.model.head(
+                hidden, tensors["attention_mask"], tensors["mention_batch"], tensors["mention_mask"], tensors["mention_context"],
+                tensors["pair_speaker"], tensors["pair_counterparty"], tensors["token_type_ids"], before_last,
+            )
             relation = torch.softmax(relation_logits.float() / self.model.config.temperature, dim=-1).cpu().tolist()
             kind = torch.softmax(kind_logits.float(), dim=-1).cpu().tolist()
         out: list[list[Any]] = [[None] * len(item.pairs) for item in inputs]

@@ -142,6 +142,29 @@ def model_texts(
     return sentences, contexts, context_spans
 
 
+@dataclass(frozen=True)
+class Tokenized:
+    """Unpadded tokenizer output for a list of inputs, with each candidate's span in its context string."""
+
+    encodings: list[Any]  # tokenizers.Encoding, one per input
+    context_spans: list[list[tuple[int, int] | None]]
+
+    def select(self, indices: Sequence[int]) -> Tokenized:
+        return Tokenized([self.encodings[i] for i in indices], [self.context_spans[i] for i in indices])
+
+    @property
+    def lengths(self) -> list[int]:
+        return [len(e.ids) for e in self.encodings]
+
+
+def tokenize(
+    tokenizer: PairTokenizer, texts: Sequence[str], inputs: Sequence[SentenceInput], max_length: int = 256, previous_chars: int = 0
+) -> Tokenized:
+    """Tokenise every input once (sentence, context) without padding; :func:`tensors` pads a batch of them."""
+    sentences, contexts, context_spans = model_texts(texts, inputs, previous_chars)
+    return Tokenized(tokenizer(sentences, contexts, max_length, pad=False), context_spans)
+
+
 def encode(
     tokenizer: PairTokenizer,
     texts: Sequence[str],
@@ -153,37 +176,69 @@ def encode(
     """Tokenise a batch of sentences (one pass each) and index every candidate's tokens.
 
     ``texts[i]`` is the article that ``inputs[i]`` (a sentence of it) indexes into; ``previous_chars``
-    (the model config's) is how much of the previous sentence the context carries.
-
-    Returns tensors: ``input_ids``, ``attention_mask``, ``token_type_ids`` (1 on the context segment;
-    passed to encoders that have token types), ``mention_batch`` (M,), ``mention_mask`` (M, T),
-    ``mention_context`` (M,: 0 in the sentence, else the context actor's rank, at most ``max_context``), ``pair_speaker`` and ``pair_counterparty`` (P,) indexing mentions, and
-    ``pair_labels``/``pair_kinds`` (P,) when the inputs carry labels. Candidates cut off by truncation
-    get an all-zero mask and their pairs are dropped (``pair_index`` maps kept pairs back).
+    (the model config's) is how much of the previous sentence the context carries. The same as
+    ``tensors(tokenize(...), inputs, tokenizer.pad_id)``; see :func:`tensors` for what it returns.
     """
+    return tensors(tokenize(tokenizer, texts, inputs, max_length, previous_chars), inputs, tokenizer.pad_id, max_context)
+
+
+def _mention_row(offsets: Any, sequence_ids: Any, segment_id: int, span: tuple[int, int]) -> Any:
+    """The tokens (numpy bool row) of ``segment_id`` whose characters overlap ``span``."""
+    s, e = span
+    starts, ends = offsets[:, 0], offsets[:, 1]
+    return (sequence_ids == segment_id) & (ends > starts) & (starts < e) & (s < ends)
+
+
+def padded(tokenized: Tokenized, pad_id: int) -> dict[str, Any]:
+    """``input_ids``, ``attention_mask`` and ``token_type_ids`` of a batch, padded on the right to its longest."""
+    import numpy as np
     import torch
 
-    sentences, contexts, context_spans = model_texts(texts, inputs, previous_chars)
-    encodings = tokenizer(sentences, contexts, max_length)
-    length = len(encodings[0].ids) if encodings else 0
+    encodings = tokenized.encodings
+    length = max((len(e.ids) for e in encodings), default=0)
+    ids = np.full((len(encodings), length), pad_id, dtype=np.int64)
+    attention = np.zeros((len(encodings), length), dtype=np.int64)
+    types = np.zeros((len(encodings), length), dtype=np.int64)
+    for b, encoding in enumerate(encodings):
+        n = len(encoding.ids)
+        ids[b, :n], attention[b, :n], types[b, :n] = encoding.ids, encoding.attention_mask, encoding.type_ids
+    return {"input_ids": torch.from_numpy(ids), "attention_mask": torch.from_numpy(attention), "token_type_ids": torch.from_numpy(types)}
+
+
+def tensors(tokenized: Tokenized, inputs: Sequence[SentenceInput], pad_id: int, max_context: int = MAX_CONTEXT) -> dict[str, Any]:
+    """Padded model tensors for a batch of tokenised inputs.
+
+    Returns ``input_ids``, ``attention_mask``, ``token_type_ids`` (1 on the context segment;
+    passed to encoders that have token types), ``mention_batch`` (M,), ``mention_mask`` (M, T),
+    ``mention_context`` (M,: 0 in the sentence, else the context actor's rank, at most ``max_context``),
+    ``pair_speaker`` and ``pair_counterparty`` (P,) indexing mentions, and ``pair_labels``/``pair_kinds``
+    (P,) when the inputs carry labels. Candidates cut off by truncation get an all-zero mask and their
+    pairs are dropped (``pair_index`` maps kept pairs back).
+    """
+    import numpy as np
+    import torch
+
+    encoded: dict[str, Any] = padded(tokenized, pad_id)
+    encodings = tokenized.encodings
+    length = encoded["input_ids"].shape[1]
     mention_batch, mention_rows, mention_context = [], [], []
     pair_speaker, pair_counterparty, pair_labels, pair_kinds, pair_index = [], [], [], [], []
     for b, item in enumerate(inputs):
-        sequence_ids = encodings[b].sequence_ids
-        offsets = encodings[b].offsets
+        encoding = encodings[b]
+        n = len(encoding.ids)
+        offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(n, 2)
+        sequence_ids = np.asarray([-1 if s is None else s for s in encoding.sequence_ids], dtype=np.int64)
         first = len(mention_batch)
         usable = []
         rank = 0
         for c, candidate in enumerate(item.candidates):
             if candidate.span is not None:
-                segment_id, (s, e) = 0, (candidate.span[0] - item.start, candidate.span[1] - item.start)
+                segment_id, span = 0, (candidate.span[0] - item.start, candidate.span[1] - item.start)
             else:
-                segment_id, (s, e) = 1, context_spans[b][c]  # type: ignore[misc]
-            row = [0.0] * length
-            for t, (ts, te) in enumerate(offsets):
-                if sequence_ids[t] == segment_id and te > ts and ts < e and s < te:
-                    row[t] = 1.0
-            usable.append(any(row))
+                segment_id, span = 1, tokenized.context_spans[b][c]  # type: ignore[assignment]
+            row = np.zeros(length, dtype=np.float32)
+            row[:n] = _mention_row(offsets, sequence_ids, segment_id, span)  # type: ignore[arg-type]
+            usable.append(bool(row.any()))
             mention_batch.append(b)
             mention_rows.append(row)
             if segment_id:
@@ -198,12 +253,10 @@ def encode(
             if item.labels is not None:
                 pair_labels.append(item.labels[p])
                 pair_kinds.append(item.kinds[p] if item.kinds is not None else -100)
-    encoded: dict[str, Any] = {
-        "input_ids": torch.tensor([e.ids for e in encodings], dtype=torch.long).reshape(len(encodings), length),
-        "attention_mask": torch.tensor([e.attention_mask for e in encodings], dtype=torch.long).reshape(len(encodings), length),
-        "token_type_ids": torch.tensor([e.type_ids for e in encodings], dtype=torch.long).reshape(len(encodings), length),
+    masks = np.stack(mention_rows) if mention_rows else np.zeros((0, length), dtype=np.float32)
+    encoded |= {
         "mention_batch": torch.tensor(mention_batch, dtype=torch.long),
-        "mention_mask": torch.tensor(mention_rows, dtype=torch.float32).reshape(len(mention_rows), length),
+        "mention_mask": torch.from_numpy(masks),
         "mention_context": torch.tensor(mention_context, dtype=torch.long),
         "pair_speaker": torch.tensor(pair_speaker, dtype=torch.long),
         "pair_counterparty": torch.tensor(pair_counterparty, dtype=torch.long),

@@ -170,7 +170,35 @@ class StanceModel(nn.Module):
         token_type_ids: torch.Tensor | None = None,
         **_: Any,
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Relation logits (P, 4) and kind logits (P, 3) for every candidate pair.
+        """Relation logits (P, 4) and kind logits (P, 3) for every candidate pair: :meth:`encode` then :meth:`head`."""
+        hidden, before_last = self.encode(input_ids, attention_mask, token_type_ids)
+        return self.head(
+            hidden, attention_mask, mention_batch, mention_mask, mention_context, pair_speaker, pair_counterparty, token_type_ids, before_last
+        )
+
+    def encode(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """The encoder's last hidden states (B, T, d), and (with ``config.pair_attention``) the layer before."""
+        kwargs = {"token_type_ids": token_type_ids} if token_type_ids is not None and self.token_types else {}
+        if self.pair_attention is not None:
+            kwargs["output_hidden_states"] = True
+        output = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **kwargs)
+        return output.last_hidden_state, (output.hidden_states[-2] if self.pair_attention is not None else None)
+
+    def head(
+        self,
+        hidden: torch.Tensor,
+        attention_mask: torch.Tensor,
+        mention_batch: torch.Tensor,
+        mention_mask: torch.Tensor,
+        mention_context: torch.Tensor,
+        pair_speaker: torch.Tensor,
+        pair_counterparty: torch.Tensor,
+        token_type_ids: torch.Tensor | None = None,
+        before_last: torch.Tensor | None = None,
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Relation logits (P, 4) and kind logits (P, 3) from the encoder's states ``hidden`` (B, T, d).
 
         A pair is described by its sentence (mean of tokens; left out when ``config.sentence_feature`` is
         False), both mentions (mean of their tokens, plus
@@ -178,11 +206,6 @@ class StanceModel(nn.Module):
         between the two mentions, an attention summary of the sentence queried by the pair, and (when
         ``config.pair_attention``) the output of a transformer layer that knows the pair's roles.
         """
-        kwargs = {"token_type_ids": token_type_ids} if token_type_ids is not None and self.token_types else {}
-        if self.pair_attention is not None:
-            kwargs["output_hidden_states"] = True
-        output = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **kwargs)
-        hidden = output.last_hidden_state
         batch = hidden.shape[0]
         mask = mention_mask.to(hidden.dtype)
         mention_slot, mention_width = _slots(mention_batch, batch)
@@ -204,11 +227,11 @@ class StanceModel(nn.Module):
         attended = _weighted_tokens(torch.softmax(scores, dim=-1), hidden, rows, slot, width)
         parts = [speaker, counterparty, speaker * counterparty, between_rep, attended]
         if self.pair_attention is not None:
+            if before_last is None:
+                raise ValueError("a model with pair attention needs the encoder's second-to-last layer (before_last)")
             queries = torch.stack([speaker, counterparty], dim=1)
             parts.append(
-                self.pair_attention(
-                    output.hidden_states[-2], attention_mask, rows, slot, width, queries, mask[pair_speaker], mask[pair_counterparty]
-                )
+                self.pair_attention(before_last, attention_mask, rows, slot, width, queries, mask[pair_speaker], mask[pair_counterparty])
             )
         features = self.pair_layer(torch.cat([sentence, *parts] if self.config.sentence_feature else parts, dim=-1))
         return self.relation_head(features), self.kind_head(features)

@@ -82,11 +82,27 @@ class PairTokenizer:
             except Exception as error:  # noqa: BLE001 - tokenizers raises a bare Exception
                 if "Truncation error" not in str(error):
                     raise
-                # The context alone is longer than max_length: cut both parts for this batch.
-                logger.warning("context longer than max_length %d; truncating sentence and context", max_length)
-                self.backend.enable_truncation(max_length, strategy="longest_first")
-                self._max_length = None
-                return self.backend.encode_batch(pairs)
+            # Some context alone is longer than max_length: cut both parts of those pairs only, so that a
+            # pair's tokens never depend on the batch it came in.
+            encodings = [self._encode_one(pair, max_length) for pair in pairs]
+            if pad:
+                longest = max(len(e.ids) for e in encodings)
+                for encoding in encodings:
+                    encoding.pad(longest, pad_id=self.pad_id, pad_token=self.pad_token)
+            return encodings
+
+    def _encode_one(self, pair: tuple[str, str], max_length: int) -> Any:
+        try:
+            return self.backend.encode(*pair)
+        except Exception as error:  # noqa: BLE001 - tokenizers raises a bare Exception
+            if "Truncation error" not in str(error):
+                raise
+        logger.warning("context longer than max_length %d; truncating sentence and context", max_length)
+        self.backend.enable_truncation(max_length, strategy="longest_first")
+        try:
+            return self.backend.encode(*pair)
+        finally:
+            self.backend.enable_truncation(max_length, strategy="only_first")
 
     def save_pretrained(self, folder: str | Path) -> None:
         """Write the tokenizer files into ``folder``."""

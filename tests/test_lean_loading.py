@@ -71,6 +71,13 @@ def test_a_context_longer_than_max_length_cuts_both_parts(tiny_model: Path):
     assert [1 in e.sequence_ids for e in encodings] == [True, False, True]  # a non-empty context keeps tokens
 
 
+def test_a_pairs_tokens_do_not_depend_on_its_batch(tiny_model: Path):
+    tokenizer = PairTokenizer.from_folder(tiny_model)
+    together = tokenizer(SENTENCES, CONTEXTS, 8, pad=False)  # the second context alone is over 8 tokens
+    alone = [tokenizer([s], [c], 8, pad=False)[0] for s, c in zip(SENTENCES, CONTEXTS)]
+    assert [e.ids for e in together] == [e.ids for e in alone]
+
+
 def test_pair_tokenizer_saves_the_files_it_read(tiny_model: Path, tmp_path: Path):
     PairTokenizer.from_folder(tiny_model).save_pretrained(tmp_path)
     assert (tmp_path / "tokenizer.json").read_bytes() == (tiny_model / "tokenizer.json").read_bytes()

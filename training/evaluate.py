@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from stance.labels import STANCES
+from stance.precision import PRECISIONS
 from stance.records import RecordError, load_records
 
 logger = logging.getLogger(__name__)
@@ -241,9 +242,11 @@ def evaluate_records(classifier: Any, records: list[dict[str, Any]], baseline: A
     from training.pairs import predict_rows
 
     by_id = {str(r.get("id", i)): r for i, r in enumerate(records)}
-    gold_pairs = predict_rows(classifier.model, classifier.tokenizer, records_to_dataset(records, context_size, force_gold=True), device=classifier.device)
+    gold_pairs = predict_rows(
+        classifier.model, classifier.tokenizer, records_to_dataset(records, context_size, force_gold=True), device=classifier.device, precision=classifier.precision
+    )
     dataset = records_to_dataset(records, context_size)
-    candidate_pairs = predict_rows(classifier.model, classifier.tokenizer, dataset, device=classifier.device)
+    candidate_pairs = predict_rows(classifier.model, classifier.tokenizer, dataset, device=classifier.device, precision=classifier.precision)
     result = {
         "articles": len(records),
         "stance_gold_pairs": gold_pair_eval(gold_pairs, by_id),
@@ -410,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", help="write all results as JSON here (atomically)")
     parser.add_argument("--png-dir", help="write confusion matrices as PNG into this folder")
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--precision", default="auto", choices=PRECISIONS, help="the encoder's number format (stance.precision)")
     args = parser.parse_args(argv)
     if args.json and Path(args.json).is_dir():
         parser.error(f"--json {args.json} is a folder; give a file path")
@@ -421,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         check_inputs(args.data, args.baseline_train or [])
-        classifier = Classifier.from_pretrained(args.model, device=args.device)
+        classifier = Classifier.from_pretrained(args.model, device=args.device, precision=args.precision)
         results = evaluate_sets(classifier, args.data, args.baseline_train or None, classifier.model.config.context_size)
     except (RecordError, ModelFolderError, FileNotFoundError, ValueError, TypeError) as error:
         print(f"error: {error}", file=sys.stderr)

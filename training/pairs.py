@@ -9,6 +9,7 @@ from typing import Any
 import torch
 
 from stance.encoding import encode
+from stance.precision import autocast, for_head
 from stance.tokenization import PairTokenizer
 from training.data import row_to_input
 
@@ -38,15 +39,25 @@ class PairPredictions:
 
 
 @torch.inference_mode()
-def predict_rows(model: Any, tokenizer: PairTokenizer, dataset: Any, batch_size: int = 32, device: str = "cpu") -> PairPredictions:
-    """Run the model over every pair of ``dataset`` (sentences sorted by length for tight batches)."""
+def predict_rows(
+    model: Any, tokenizer: PairTokenizer, dataset: Any, batch_size: int = 32, device: str = "cpu", precision: str | None = None
+) -> PairPredictions:
+    """Run the model over every pair of ``dataset`` (sentences sorted by length for tight batches), the
+    encoder in ``precision`` (default: bfloat16 on CUDA, float32 on CPU; see :mod:`stance.precision`)."""
     model.eval()
+    precision = precision or ("bfloat16" if device.startswith("cuda") else "float32")
     order = sorted(range(len(dataset)), key=lambda i: dataset[i]["end"] - dataset[i]["start"])
     logits, kind_logits, labels, kinds, articles, sources = [], [], [], [], [], []
     for rows in batches(dataset, order, batch_size):
         encoded = encode_rows(tokenizer, rows, model.config, device)
-        with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda")):
-            relation, kind = model(**encoded)
+        with autocast(precision, device):
+            states = model.encode(encoded["input_ids"], encoded["attention_mask"], encoded["token_type_ids"])
+        (hidden, before_last), head_precision = for_head(states, precision, device)
+        with autocast(head_precision, device):
+            relation, kind = model.head(
+                hidden, encoded["attention_mask"], encoded["mention_batch"], encoded["mention_mask"], encoded["mention_context"],
+                encoded["pair_speaker"], encoded["pair_counterparty"], encoded["token_type_ids"], before_last,
+            )
         logits.append(relation.float().cpu())
         kind_logits.append(kind.float().cpu())
         labels.append(encoded["pair_labels"].cpu())

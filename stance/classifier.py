@@ -75,9 +75,9 @@ def check_max_chars(max_chars: object) -> int:
 
 
 # The span-pair head holds (sentences x most pairs of a sentence x hidden) products and a few
-# (pairs x tokens) masks per batch: cap pairs x tokens so a batch of long, actor-rich sentences stays
-# within a few MB. The trade-off on the benchmark workload (2 CPU cores): 16384 gives peak RSS 635 MiB and
-# end-to-end 0.70 x the encoder ceiling; 131072 gives 854 MiB and 0.87 x (benchmarks/RESULTS.md).
+# (pairs x tokens) masks per run: cap pairs x tokens so a run of long, actor-rich sentences stays within a
+# few MB. Only the head's runs are cut to it; the encoder reads whole batches (benchmarks/RESULTS.md at
+# 4d2bd41: peak RSS 571 MiB, end to end 0.81 x the encoder ceiling on 2 CPU cores).
 PAIR_TOKEN_BUDGET = 16384
 # The encoder's activations grow with sentences x padded length (and its attention with the square of the
 # length): batches of long sentences are cut to this many padded tokens.

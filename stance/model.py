@@ -176,6 +176,20 @@ class StanceModel(nn.Module):
             hidden, attention_mask, mention_batch, mention_mask, mention_context, pair_speaker, pair_counterparty, token_type_ids, before_last
         )
 
+    def forward_in(self, precision: str, device: str, **inputs: Any) -> tuple[torch.Tensor, torch.Tensor]:
+        """:meth:`forward` with the encoder under ``precision`` autocast (see :mod:`stance.precision`); on
+        CPU the head reads float32 states and runs in float32."""
+        from stance.precision import autocast, for_head
+
+        with autocast(precision, device):
+            states = self.encode(inputs["input_ids"], inputs["attention_mask"], inputs.get("token_type_ids"))
+        (hidden, before_last), head_precision = for_head(states, precision, device)
+        with autocast(head_precision, device):
+            return self.head(
+                hidden, inputs["attention_mask"], inputs["mention_batch"], inputs["mention_mask"], inputs["mention_context"],
+                inputs["pair_speaker"], inputs["pair_counterparty"], inputs.get("token_type_ids"), before_last,
+            )
+
     def encode(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor | None = None
     ) -> tuple[torch.Tensor, torch.Tensor | None]:

@@ -52,6 +52,15 @@ def test_frozen_embeddings_are_not_stored_and_come_back(tmp_path, tiny_base, tin
     assert Classifier.from_pretrained(output, device="cpu").classify("Japan praised India.") is not None
 
 
+def test_cpu_bfloat16_training_writes_a_loadable_folder_and_records_the_flag(tmp_path, tiny_base, tiny_jsonl):
+    output = tmp_path / "bf16"
+    assert main(train_args(tiny_base, tiny_jsonl, output, **{"--cpu-bfloat16": "true", "--eval-files": ""})) == 0
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["arguments"]["cpu_bfloat16"] is True
+    assert metrics["training"]["history"][0]["train_loss"] > 0
+    assert Classifier.from_pretrained(output, device="cpu").classify("Japan praised India.") is not None
+
+
 def _run(args, **kwargs):
     return subprocess.Popen([sys.executable, "-m", "training.train", *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
 

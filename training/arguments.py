@@ -45,7 +45,8 @@ class TrainingArguments:
     freeze_embeddings: bool = True
     device: str = "auto"
     threads: int = 0
-    mixed_precision: bool = True
+    mixed_precision: bool = True  # on CUDA: the model under float16/bfloat16 autocast
+    cpu_bfloat16: bool = False  # on CPU: the encoder under bfloat16 autocast, head and optimiser float32 (AMX/AVX512-BF16 CPUs)
     seed: int = 13
     resume: bool = False
     save_steps: int = 0

@@ -9,7 +9,6 @@ from typing import Any
 import torch
 
 from stance.encoding import encode
-from stance.precision import autocast, for_head
 from stance.tokenization import PairTokenizer
 from training.data import row_to_input
 
@@ -50,14 +49,7 @@ def predict_rows(
     logits, kind_logits, labels, kinds, articles, sources = [], [], [], [], [], []
     for rows in batches(dataset, order, batch_size):
         encoded = encode_rows(tokenizer, rows, model.config, device)
-        with autocast(precision, device):
-            states = model.encode(encoded["input_ids"], encoded["attention_mask"], encoded["token_type_ids"])
-        (hidden, before_last), head_precision = for_head(states, precision, device)
-        with autocast(head_precision, device):
-            relation, kind = model.head(
-                hidden, encoded["attention_mask"], encoded["mention_batch"], encoded["mention_mask"], encoded["mention_context"],
-                encoded["pair_speaker"], encoded["pair_counterparty"], encoded["token_type_ids"], before_last,
-            )
+        relation, kind = model.forward_in(precision, device, **encoded)
         logits.append(relation.float().cpu())
         kind_logits.append(kind.float().cpu())
         labels.append(encoded["pair_labels"].cpu())

@@ -110,6 +110,11 @@ class Trainer:
     def _amp(self) -> bool:
         return self.args.mixed_precision and self.device.startswith("cuda")
 
+    @property
+    def cpu_bfloat16(self) -> bool:
+        """True when the encoder trains under bfloat16 autocast on CPU (``--cpu-bfloat16``)."""
+        return self.args.cpu_bfloat16 and not self.device.startswith("cuda")
+
     def _epoch_batches(self, epoch: int) -> list[list[int]]:
         """Seeded batches of similar-length sentences (less padding), in shuffled order."""
         generator = torch.Generator().manual_seed(self.args.seed * 1000 + epoch)
@@ -183,10 +188,15 @@ class Trainer:
         )
         return self.state
 
+    def _forward(self, encoded: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor]:
+        if self.cpu_bfloat16:
+            return self.model.forward_in("bfloat16", self.device, **encoded)
+        return self.model(**encoded)
+
     def _step(self, rows: list[dict[str, Any]]) -> float:
         encoded = encode_rows(self.tokenizer, rows, self.model.config, self.device)
         with torch.autocast(device_type="cuda", dtype=self.amp_dtype, enabled=self._amp):
-            relation, kind = self.model(**encoded)
+            relation, kind = self._forward(encoded)
             labels = encoded["pair_labels"]
             # gold pairs of extra sets that teach stance only stay out of the relation loss
             relation_labels = labels.masked_fill(labels > len(STANCES), -100)

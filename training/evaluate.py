@@ -275,7 +275,7 @@ def dse_eval(classifier: Any, limit: int = 0) -> dict[str, Any]:
         encoded = encode(classifier.tokenizer, [d["text"] for d in chunk], inputs, model.config.max_length)
         tensors = {k: v.to(device) for k, v in encoded.items() if isinstance(v, torch.Tensor)}
         with torch.inference_mode():
-            probs = torch.softmax(model(**tensors)[0].float() / model.config.temperature, -1).cpu().numpy()
+            probs = torch.softmax(model.forward_in(classifier.precision, device, **tensors)[0].float() / model.config.temperature, -1).cpu().numpy()
         by_item: dict[int, dict[int, np.ndarray]] = defaultdict(dict)
         for (b, p), row in zip(encoded["pair_index"], probs):
             by_item[b][p] = row

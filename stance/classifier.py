@@ -12,7 +12,7 @@ from stance.encoding import Candidate, SentenceInput, Tokenized, padded, sentenc
 from stance.joint import share_joint_readings
 from stance.labels import KINDS, NO_RELATION, STANCES
 from stance.memory import MemoryWatch
-from stance.precision import autocast, for_head, resolve_precision
+from stance.precision import autocast, resolve_precision
 from stance.mentions import Mention, find_mentions
 from stance.relay import find_relay
 from stance.segment import segment
@@ -174,7 +174,7 @@ class Classifier:
             raise TypeError(f"path must be a str or Path, got {type(path).__name__}")
         if "max_chars" in kwargs:
             check_max_chars(kwargs["max_chars"])
-        resolve_precision(kwargs.get("precision", "auto"), resolve_device(device))  # bad arguments fail before the model loads
+        resolve_precision(kwargs.get("precision", "auto"), resolve_device(device), warn=False)  # bad arguments fail before the model loads
         from stance.model import ModelFolderError, StanceModel
 
         folder = Path(path) if path is not None else default_model_path()
@@ -346,12 +346,9 @@ class Classifier:
 
         tensors = {k: v.to(self.device) for k, v in merged.items() if isinstance(v, torch.Tensor)}
         rows, width = slice(first, first + len(inputs)), tensors["input_ids"].shape[1]
-        (hidden, before_last), precision = for_head(tuple(None if s is None else s[rows, :width] for s in states), self.precision, self.device)
-        with torch.inference_mode(), autocast(precision, self.device):
-            relation_logits, kind_logits = self.model.head(
-                hidden, tensors["attention_mask"], tensors["mention_batch"], tensors["mention_mask"], tensors["mention_context"],
-                tensors["pair_speaker"], tensors["pair_counterparty"], tensors["token_type_ids"], before_last,
-            )
+        run_states = tuple(None if s is None else s[rows, :width] for s in states)
+        with torch.inference_mode():
+            relation_logits, kind_logits = self.model.forward_in(self.precision, self.device, states=run_states, **tensors)
             relation = torch.softmax(relation_logits.float() / self.model.config.temperature, dim=-1).cpu().tolist()
             kind = torch.softmax(kind_logits.float(), dim=-1).cpu().tolist()
         out: list[list[Any]] = [[None] * len(item.pairs) for item in inputs]

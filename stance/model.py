@@ -176,13 +176,17 @@ class StanceModel(nn.Module):
             hidden, attention_mask, mention_batch, mention_mask, mention_context, pair_speaker, pair_counterparty, token_type_ids, before_last
         )
 
-    def forward_in(self, precision: str, device: str, **inputs: Any) -> tuple[torch.Tensor, torch.Tensor]:
+    def forward_in(
+        self, precision: str, device: str, states: tuple[torch.Tensor, torch.Tensor | None] | None = None, **inputs: Any
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """:meth:`forward` with the encoder under ``precision`` autocast (see :mod:`stance.precision`); on
-        CPU the head reads float32 states and runs in float32."""
+        CPU the head reads float32 states and runs in float32. ``states``: the batch's :meth:`encode`
+        output when the caller already has it (then the encoder is not run)."""
         from stance.precision import autocast, for_head
 
-        with autocast(precision, device):
-            states = self.encode(inputs["input_ids"], inputs["attention_mask"], inputs.get("token_type_ids"))
+        if states is None:
+            with autocast(precision, device):
+                states = self.encode(inputs["input_ids"], inputs["attention_mask"], inputs.get("token_type_ids"))
         (hidden, before_last), head_precision = for_head(states, precision, device)
         with autocast(head_precision, device):
             return self.head(

@@ -23,8 +23,9 @@ logger = logging.getLogger(__name__)
 PRECISIONS = ("auto", "float32", "bfloat16", "float16")
 
 
-def resolve_precision(precision: str, device: str) -> str:
-    """The concrete precision for ``device`` (``float32``, ``bfloat16`` or ``float16``), or a clear error."""
+def resolve_precision(precision: str, device: str, warn: bool = True) -> str:
+    """The concrete precision for ``device`` (``float32``, ``bfloat16`` or ``float16``), or a clear error;
+    ``warn``: log when bfloat16 will be slow on this CPU (off for a check made before the real resolution)."""
     if not isinstance(precision, str):
         raise TypeError(f"precision must be a str, one of {', '.join(PRECISIONS)}; got {type(precision).__name__}")
     if precision not in PRECISIONS:
@@ -34,7 +35,7 @@ def resolve_precision(precision: str, device: str) -> str:
         return "float16" if cuda else "float32"
     if precision == "float16" and not cuda:
         raise ValueError("precision 'float16' needs a CUDA device; on CPU use 'bfloat16' (or 'float32')")
-    if precision == "bfloat16" and not cuda and not native_cpu_bfloat16():
+    if warn and precision == "bfloat16" and not cuda and not native_cpu_bfloat16():
         logger.warning("this CPU has no AVX512-BF16 or AMX instructions: bfloat16 will be slower than float32")
     return precision
 

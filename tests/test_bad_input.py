@@ -577,6 +577,8 @@ NONSENSE = [
     (["--learning-rate=-1e-4"], "--learning-rate must be a positive number"),
     (["--learning-rate", "nan"], "--learning-rate must be a positive number, got nan"),
     (["--head-learning-rate", "inf"], "--head-learning-rate must be a positive number, got inf"),
+    (["--layer-lr-decay", "0"], "--layer-lr-decay must be above 0 and at most 1 \\(1: every layer at --learning-rate\\), got 0.0"),
+    (["--layer-lr-decay", "1.2"], "--layer-lr-decay must be above 0 and at most 1"),
     (["--batch-size", "0"], "--batch-size must be at least 1, got 0"),
     (["--device", "tpu"], "--device must be auto, cpu, cuda or cuda:N, got 'tpu'"),
     (["--device", "cuda:x"], "--device must be auto, cpu, cuda or cuda:N, got 'cuda:x'"),

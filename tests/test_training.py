@@ -129,3 +129,28 @@ def test_extra_records_that_teach_stance_only_train_without_a_relation_loss(tiny
     assert labels and all(label == -100 or label >= 4 for label in labels)  # no pair teaches "relation" or "none"
     trainer = Trainer(args, model, tokenizer, rows, rows)
     assert math.isfinite(trainer._step([rows[0], rows[1]]))
+
+
+def test_layer_lr_decay_lowers_the_learning_rate_layer_by_layer(tiny_base):
+    from training.arguments import TrainingArguments
+    from training.trainer import build_model, parameter_groups
+
+    args = TrainingArguments(base_model=str(tiny_base), learning_rate=1e-4, head_learning_rate=1e-3, layer_lr_decay=0.5, freeze_embeddings=False)
+    model, _ = build_model(args)
+    layers = model.encoder.config.num_hidden_layers
+    rate_of = {id(p): group["lr"] for group in parameter_groups(model, args) for p in group["params"]}
+    named = dict(model.named_parameters())
+    assert rate_of[id(named["encoder.encoder.layer.0.attention.self.query.weight"])] == pytest.approx(1e-4 * 0.5**layers)
+    assert rate_of[id(named[f"encoder.encoder.layer.{layers - 1}.output.dense.weight"])] == pytest.approx(1e-4 * 0.5)
+    assert rate_of[id(named["encoder.embeddings.word_embeddings.weight"])] == pytest.approx(1e-4 * 0.5 ** (layers + 1))
+    assert rate_of[id(named["relation_head.weight"])] == 1e-3
+    assert len(rate_of) == sum(p.requires_grad for p in model.parameters())
+
+
+def test_without_layer_lr_decay_the_encoder_is_one_group(tiny_base):
+    from training.arguments import TrainingArguments
+    from training.trainer import build_model, parameter_groups
+
+    args = TrainingArguments(base_model=str(tiny_base))
+    groups = parameter_groups(build_model(args)[0], args)
+    assert [group["lr"] for group in groups] == [args.learning_rate, args.head_learning_rate]

@@ -32,6 +32,7 @@ class TrainingArguments:
     batch_size: int = 16
     learning_rate: float = 1e-4
     head_learning_rate: float = 1e-3
+    layer_lr_decay: float = 1.0  # encoder layer k of L learns at learning_rate * decay**(L - k); embeddings at decay**(L + 1)
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     none_weight: float = 0.5
@@ -80,6 +81,8 @@ class TrainingArguments:
             value = getattr(self, name)
             if not (math.isfinite(value) and value >= 0):
                 raise ValueError(f"{_flag(name)} must be a number of 0 or more, got {value}")
+        if not (math.isfinite(self.layer_lr_decay) and 0.0 < self.layer_lr_decay <= 1.0):
+            raise ValueError(f"--layer-lr-decay must be above 0 and at most 1 (1: every layer at --learning-rate), got {self.layer_lr_decay}")
         if not (0.0 <= self.warmup_ratio <= 1.0):
             raise ValueError(f"--warmup-ratio must be between 0 and 1, got {self.warmup_ratio}")
         if self.max_length < 16:

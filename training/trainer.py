@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,30 @@ def build_model(args: TrainingArguments) -> tuple[StanceModel, PairTokenizer]:
     return model, tokenizer
 
 
+_LAYER = re.compile(r"\.layers?\.(\d+)\.")
+
+
+def parameter_groups(model: StanceModel, args: TrainingArguments) -> list[dict[str, Any]]:
+    """Optimiser groups: the heads at ``head_learning_rate``; encoder layer k of L at ``learning_rate *
+    layer_lr_decay ** (L - k)``, its embeddings one step lower, anything above the layers (a pooler) at
+    ``learning_rate``. Layer-wise decay keeps the lower layers closer to the pre-trained encoder."""
+    layers = int(getattr(model.encoder.config, "num_hidden_layers", 0))
+    by_rate: dict[float, list[torch.nn.Parameter]] = {}
+    for name, parameter in model.named_parameters():
+        if not parameter.requires_grad:
+            continue
+        if not name.startswith("encoder."):
+            rate = args.head_learning_rate
+        elif match := _LAYER.search(name):
+            rate = args.learning_rate * args.layer_lr_decay ** (layers - int(match.group(1)))
+        elif "embeddings" in name:
+            rate = args.learning_rate * args.layer_lr_decay ** (layers + 1)
+        else:
+            rate = args.learning_rate
+        by_rate.setdefault(rate, []).append(parameter)
+    return [{"params": params, "lr": rate} for rate, params in by_rate.items()]
+
+
 class Trainer:
     """Trains a :class:`StanceModel` on dataset rows from :mod:`training.data`."""
 
@@ -86,12 +111,7 @@ class Trainer:
         self.tokenizer = tokenizer
         self.train_data, self.dev_data = train, dev
         self._lengths = [end - start for start, end in zip(train["start"], train["end"])]
-        heads = [p for n, p in model.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
-        encoder = [p for n, p in model.named_parameters() if n.startswith("encoder.") and p.requires_grad]
-        self.optimizer = torch.optim.AdamW(
-            [{"params": encoder, "lr": args.learning_rate}, {"params": heads, "lr": args.head_learning_rate}],
-            weight_decay=args.weight_decay,
-        )
+        self.optimizer = torch.optim.AdamW(parameter_groups(model, args), weight_decay=args.weight_decay)
         from transformers import get_linear_schedule_with_warmup
 
         self.steps_per_epoch = max(1, -(-len(train) // args.batch_size))

@@ -2,6 +2,10 @@
 
     python benchmarks/precision_accuracy.py            # table
     python benchmarks/precision_accuracy.py --json out.json
+    python benchmarks/precision_accuracy.py --precisions float32 bfloat16 int8-dynamic
+
+`int8-dynamic` is not a library option: the float32 model with its encoder's linear layers quantised to
+int8 by `torch.ao.quantization.quantize_dynamic`, measured to see whether an int8 path would qualify.
 
 Each held-out set is evaluated as `python -m training.evaluate --precision P` does (stance macro-F1 on
 gold pairs, end-to-end relation F1, speaker attribution; no baseline). Issue 5 allows a faster
@@ -22,18 +26,18 @@ sys.path.insert(0, str(ROOT))
 
 SETS = ("training/data/test.jsonl", "realnews")
 MAX_STANCE_DROP = 0.005
+INT8 = "int8-dynamic"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", nargs="*", default=list(SETS), help="record files or set names (default: the test split and realnews)")
-    parser.add_argument("--precisions", nargs="*", default=["float32", "bfloat16"])
+    parser.add_argument("--precisions", nargs="*", default=["float32", "bfloat16"], help="library precisions, or int8-dynamic")
     parser.add_argument("--json", help="also write the results as JSON here")
     args = parser.parse_args(argv)
 
     import datasets
 
-    from stance.classifier import Classifier
     from training.evaluate import evaluate_records, resolve_set
 
     datasets.disable_progress_bars()
@@ -41,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     sets = [resolve_set(spec if spec == "realnews" else str(ROOT / spec)) for spec in args.sets]
     results: dict[str, Any] = {}
     for precision in args.precisions:
-        classifier = Classifier.from_pretrained(device="cpu", precision=precision)
+        classifier = load(precision)
         for name, records in sets:
             started = time.perf_counter()
             report = evaluate_records(classifier, records, context_size=classifier.model.config.context_size)
@@ -55,6 +59,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def load(precision: str) -> Any:
+    """The shipped model on CPU in ``precision``; ``int8-dynamic``: float32 with an int8 dynamic-quantised encoder."""
+    from stance.classifier import Classifier
+
+    if precision != INT8:
+        return Classifier.from_pretrained(device="cpu", precision=precision)
+    import torch
+
+    classifier = Classifier.from_pretrained(device="cpu", precision="float32")
+    classifier.model.encoder = torch.ao.quantization.quantize_dynamic(classifier.model.encoder, {torch.nn.Linear}, dtype=torch.qint8)
+    return classifier
 
 
 def table(results: dict[str, Any], precisions: list[str]) -> str:

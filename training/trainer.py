@@ -82,15 +82,17 @@ def parameter_groups(model: StanceModel, args: TrainingArguments) -> list[dict[s
     """Optimiser groups: the heads at ``head_learning_rate``; encoder layer k of L at ``learning_rate *
     layer_lr_decay ** (L - k)``, its embeddings one step lower, anything above the layers (a pooler) at
     ``learning_rate``. Layer-wise decay keeps the lower layers closer to the pre-trained encoder."""
-    layers = int(getattr(model.encoder.config, "num_hidden_layers", 0))
+    named = list(model.named_parameters())
+    layer_of = {name: int(match.group(1)) for name, _ in named if name.startswith("encoder.") and (match := _LAYER.search(name))}
+    layers = max(layer_of.values(), default=-1) + 1
     by_rate: dict[float, list[torch.nn.Parameter]] = {}
-    for name, parameter in model.named_parameters():
+    for name, parameter in named:
         if not parameter.requires_grad:
             continue
         if not name.startswith("encoder."):
             rate = args.head_learning_rate
-        elif match := _LAYER.search(name):
-            rate = args.learning_rate * args.layer_lr_decay ** (layers - int(match.group(1)))
+        elif name in layer_of:
+            rate = args.learning_rate * args.layer_lr_decay ** (layers - layer_of[name])
         elif "embeddings" in name:
             rate = args.learning_rate * args.layer_lr_decay ** (layers + 1)
         else:

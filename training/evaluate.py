@@ -179,7 +179,12 @@ def relation_f1(records: list[dict[str, Any]], predictions: list[list[Any]]) -> 
 
 def end_to_end_eval(classifier: Any, records: list[dict[str, Any]], batch_size: int = 32) -> dict[str, Any]:
     """Relations found by ``classifier.classify`` against gold: pair, pair + stance, speaker attribution."""
-    predictions = classifier.classify([r["text"] for r in records], batch_size=batch_size)
+    return score_statements(records, classifier.classify([r["text"] for r in records], batch_size=batch_size))
+
+
+def score_statements(records: list[dict[str, Any]], predictions: list[list[Any]]) -> dict[str, Any]:
+    """Statements per record (the model's, or another annotator's) against gold: pair, pair + stance,
+    speaker attribution, recall per tag; 95% bootstrap interval of relation F1 over articles."""
     per_article, tag_hits, speaker_right, speaker_seen = _match_statements(records, predictions)
     sums = _totals(per_article.values())
     pair = _f1(sums[0], sums[2], sums[3])

@@ -154,3 +154,5 @@ def test_without_layer_lr_decay_the_encoder_is_one_group(tiny_base):
     args = TrainingArguments(base_model=str(tiny_base))
     groups = parameter_groups(build_model(args)[0], args)
     assert [group["lr"] for group in groups] == [args.learning_rate, args.head_learning_rate]
+    same_rate = TrainingArguments(base_model=str(tiny_base), learning_rate=1e-4, head_learning_rate=1e-4)
+    assert [group["lr"] for group in parameter_groups(build_model(same_rate)[0], same_rate)] == [1e-4, 1e-4]

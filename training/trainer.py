@@ -81,11 +81,12 @@ _LAYER = re.compile(r"\.layers?\.(\d+)\.")
 def parameter_groups(model: StanceModel, args: TrainingArguments) -> list[dict[str, Any]]:
     """Optimiser groups: the heads at ``head_learning_rate``; encoder layer k of L at ``learning_rate *
     layer_lr_decay ** (L - k)``, its embeddings one step lower, anything above the layers (a pooler) at
-    ``learning_rate``. Layer-wise decay keeps the lower layers closer to the pre-trained encoder."""
+    ``learning_rate``. Layer-wise decay keeps the lower layers closer to the pre-trained encoder. Encoder
+    and heads never share a group, even at one rate, so a checkpoint's optimiser state always fits."""
     named = list(model.named_parameters())
     layer_of = {name: int(match.group(1)) for name, _ in named if name.startswith("encoder.") and (match := _LAYER.search(name))}
     layers = max(layer_of.values(), default=-1) + 1
-    by_rate: dict[float, list[torch.nn.Parameter]] = {}
+    groups: dict[tuple[bool, float], list[torch.nn.Parameter]] = {}
     for name, parameter in named:
         if not parameter.requires_grad:
             continue
@@ -97,8 +98,8 @@ def parameter_groups(model: StanceModel, args: TrainingArguments) -> list[dict[s
             rate = args.learning_rate * args.layer_lr_decay ** (layers + 1)
         else:
             rate = args.learning_rate
-        by_rate.setdefault(rate, []).append(parameter)
-    return [{"params": params, "lr": rate} for rate, params in by_rate.items()]
+        groups.setdefault((name.startswith("encoder."), rate), []).append(parameter)
+    return [{"params": params, "lr": rate} for (_, rate), params in groups.items()]
 
 
 class Trainer:

@@ -65,3 +65,20 @@ def test_the_committed_second_pass_matches_the_corpus_text():
     first, second = load_passes(SECOND_PASS)
     assert len(first) == len(second) >= 30
     assert all(r["relations"] for r in second)
+
+
+def test_realnews_stance_agreement_scores_our_labels_against_the_sets(tmp_path):
+    import json
+
+    from stance.records import load_records
+    from training.adapters import realnews_path
+    from training.agreement import realnews_agreement
+
+    records = load_records(realnews_path())[:3]
+    ours = [{"article": r["id"], "relation": k, "stance": rel["stance"]} for r in records for k, rel in enumerate(r["relations"])]
+    flipped = {"cooperative": "adversarial", "adversarial": "neutral", "neutral": "cooperative"}
+    ours[0]["stance"] = flipped[ours[0]["stance"]]
+    path = tmp_path / "labels.jsonl"
+    path.write_text("".join(json.dumps(o) + "\n" for o in ours))
+    report = realnews_agreement(path)
+    assert report["n"] == len(ours) and report["accuracy"] == pytest.approx((len(ours) - 1) / len(ours))

@@ -1,8 +1,11 @@
-"""Inter-annotator agreement on stance: `python -m training.agreement [--write]`.
+"""Inter-annotator agreement on stance: `python -m training.agreement [--list] [--realnews]`.
 
 A second annotator labelled the stance of every relation of 40 articles (pairs.jsonl: sentence,
 speaker, counterparty; no labels) without seeing the first pass. This compares both passes with
-Cohen's kappa (scikit-learn) and lists the disagreements for reconciliation.
+Cohen's kappa (scikit-learn) and lists the disagreements for reconciliation. ``--realnews``: our
+annotator's stance for every gold pair of realnews-dev (``realnews_stance.jsonl``: passage id, relation
+index, stance; labelled from the passage and the pair, without its label) against that set's labels,
+scored as the model is scored there (macro-F1 on gold pairs).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from sklearn.metrics import cohen_kappa_score, confusion_matrix
 
@@ -36,11 +40,45 @@ def first_pass_labels(pairs: list[dict]) -> list[str | None]:
     return labels
 
 
+def realnews_agreement(labels_path: Path = AGREEMENT / "realnews_stance.jsonl") -> dict[str, Any]:
+    """Stance report (macro-F1, per class, confusion; 95% bootstrap over passages) of our labels against realnews-dev's."""
+    import numpy as np
+
+    from stance.records import load_records
+    from training.adapters import realnews_path
+    from training.evaluate import _bootstrap, _macro_f1, stance_report
+
+    gold_records = {r["id"]: r for r in load_records(realnews_path())}
+    ours = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold = np.array([STANCES.index(gold_records[o["article"]]["relations"][o["relation"]]["stance"]) for o in ours])
+    pred = np.array([STANCES.index(o["stance"]) for o in ours])
+    articles = [o["article"] for o in ours]
+    report = stance_report(gold.tolist(), pred.tolist())
+    rows: dict[str, list[int]] = {}
+    for k, article in enumerate(articles):
+        rows.setdefault(article, []).append(k)
+
+    def macro_f1_of(ids: list[str]) -> float:
+        picked = [k for article in ids for k in rows[article]]
+        return _macro_f1(gold[picked], pred[picked])
+
+    report["macro_f1_ci95"] = _bootstrap(articles, macro_f1_of)
+    report["kappa"] = float(cohen_kappa_score(gold, pred))
+    report["gold_relations"] = sum(len(r["relations"]) for r in gold_records.values())
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.agreement", description=__doc__.splitlines()[0])
     parser.add_argument("--second", default=str(AGREEMENT / "second_pass.jsonl"))
     parser.add_argument("--list", action="store_true", help="list every disagreement")
+    parser.add_argument("--realnews", action="store_true", help="also score our stance labels of realnews-dev's gold pairs against its own")
     args = parser.parse_args(argv)
+    if args.realnews:
+        report = realnews_agreement()
+        low, high = report["macro_f1_ci95"]
+        print(f"realnews-dev, our annotator against its labels: {report['n']} of {report['gold_relations']} gold pairs, stance macro-F1 "
+              f"{report['macro_f1']:.3f} [{low:.3f}, {high:.3f}], Cohen's kappa {report['kappa']:.3f}, confusion {report['confusion']}")
     pairs = [json.loads(line) for line in (AGREEMENT / "pairs.jsonl").read_text(encoding="utf-8").splitlines()]
     second = [json.loads(line)["stance"] for line in Path(args.second).read_text(encoding="utf-8").splitlines()]
     recorded = [json.loads(line)["stance"] for line in (AGREEMENT / "first_pass.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -40,7 +40,17 @@ def _fail(path: Path, line: int, reason: str) -> SourceError:
     return SourceError(f"{path}:{line}: {reason}")
 
 
-def _find_mention(sentence: str, mention: str) -> tuple[int, int] | None:
+def _whole_spans(sentence: str, mention: str) -> list[tuple[int, int]]:
+    """Every occurrence of ``mention`` in ``sentence`` that is not part of a longer word."""
+    return [
+        (m.start(), m.end())
+        for m in re.finditer(re.escape(mention), sentence)
+        if (m.start() == 0 or not (sentence[m.start() - 1].isalnum() and mention[0].isalnum()))
+        and (m.end() == len(sentence) or not (sentence[m.end()].isalnum() and mention[-1].isalnum()))
+    ]
+
+
+def find_mention(sentence: str, mention: str) -> tuple[int, int] | None:
     """Offsets of ``mention`` (``text`` or ``text#N``) inside ``sentence``, or None for ``<>``."""
     if not mention:
         return None
@@ -48,12 +58,7 @@ def _find_mention(sentence: str, mention: str) -> tuple[int, int] | None:
     match = _OCCURRENCE.match(mention)
     if match:
         mention, occurrence = match["text"], int(match["n"])
-    spans = [
-        (m.start(), m.end())
-        for m in re.finditer(re.escape(mention), sentence)
-        if (m.start() == 0 or not (sentence[m.start() - 1].isalnum() and mention[0].isalnum()))
-        and (m.end() == len(sentence) or not (sentence[m.end()].isalnum() and mention[-1].isalnum()))
-    ]
+    spans = _whole_spans(sentence, mention)
     if not spans:
         raise ValueError(f"mention <{mention}> is not a whole word or phrase of the sentence")
     if occurrence > len(spans):
@@ -61,6 +66,13 @@ def _find_mention(sentence: str, mention: str) -> tuple[int, int] | None:
     if len(spans) > 1 and not match:
         raise ValueError(f"mention <{mention}> occurs {len(spans)} times; write <{mention}#N> to pick one")
     return spans[occurrence - 1]
+
+
+def mention_reference(sentence: str, span: tuple[int, int]) -> str:
+    """The inverse of :func:`find_mention`: ``text``, or ``text#N`` when the text occurs more than once."""
+    mention = sentence[span[0] : span[1]]
+    spans = _whole_spans(sentence, mention)
+    return mention if len(spans) == 1 else f"{mention}#{spans.index(tuple(span)) + 1}"
 
 
 def _parse_header(path: Path, lines: list[str]) -> tuple[dict[str, Any], dict[str, str | None], int]:
@@ -218,7 +230,7 @@ def _parse_relation(
         if name not in actors:
             raise _fail(path, number, f"{role} {name!r} is not in the article's actors list")
         try:
-            span = _find_mention(sentence, mention.strip())
+            span = find_mention(sentence, mention.strip())
         except ValueError as error:
             raise _fail(path, number, str(error)) from None
         relation[role] = name

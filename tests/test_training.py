@@ -156,3 +156,22 @@ def test_without_layer_lr_decay_the_encoder_is_one_group(tiny_base):
     assert [group["lr"] for group in groups] == [args.learning_rate, args.head_learning_rate]
     same_rate = TrainingArguments(base_model=str(tiny_base), learning_rate=1e-4, head_learning_rate=1e-4)
     assert [group["lr"] for group in parameter_groups(build_model(same_rate)[0], same_rate)] == [1e-4, 1e-4]
+
+
+def test_annotated_extra_sentences_are_fully_labelled_and_replace_partial_copies(monkeypatch, tiny_base, tiny_jsonl, tiny_records):
+    import training.adapters
+    from training.arguments import TrainingArguments
+    from training.train import load_training_data
+
+    annotated = {"id": "a", "text": "Kenya praised Somalia.", "relations": []}
+    partial = [{"id": "p1", "text": annotated["text"], "partial": True, "relations": []},
+               {"id": "p2", "text": "Somalia thanked Kenya.", "partial": True, "relations": []}]
+    sets = {"public-annotated": [annotated], "dse": partial}
+    monkeypatch.setattr(training.adapters, "extra_training_records", lambda name, limit, seed: sets[name])
+    args = TrainingArguments(base_model=str(tiny_base), train_files=[str(tiny_jsonl)], dev_files=[str(tiny_jsonl)],
+                             extra_sets=["public-annotated", "dse"], extra_stance_only=True)
+    train, _, _, used = load_training_data(args)
+    extra = [row for row in train if row["article"] in ("a", "p1", "p2")]
+    labels = {row["article"]: set(row["labels"]) for row in extra}
+    assert labels == {"a": {0}, "p2": {-100}}  # "a" teaches "no relation"; the partial copy of its sentence is gone
+    assert used[-2:] == ["public-annotated (1 records, training/public_annotated.py)", "dse (1 records, adapter in training/adapters.py)"]

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from training.arguments import SHARED_DATA
+from training.arguments import EXTRA_SETS, SHARED_DATA
 
 DSE_LABELS = ("neutral", "positive p->q", "positive q->p", "negative p->q", "negative q->p")
 
@@ -128,14 +128,20 @@ def newsmtsc_records() -> list[dict[str, Any]]:
 
 
 def extra_training_records(name: str, limit: int, seed: int) -> list[dict[str, Any]]:
-    """Up to ``limit`` records of an extra set (``dse``, ``conflibert`` or ``newsmtsc``), seeded sample."""
+    """Records of an extra set: a seeded sample of up to ``limit`` from a partially labelled set (``dse``,
+    ``conflibert``, ``newsmtsc``); all of ``public-annotated`` (our own annotation, see
+    :mod:`training.public_annotated`)."""
     from stance.records import RecordError, validate_record
 
-    loaders = {"dse": lambda: dse_records("train"), "conflibert": conflibert_records, "newsmtsc": newsmtsc_records}
-    if name not in loaders:
-        raise ValueError(f"unknown extra set {name!r}; choose from {', '.join(loaders)}")
+    if name not in EXTRA_SETS:
+        raise ValueError(f"unknown extra set {name!r}; choose from {', '.join(EXTRA_SETS)}")
     if not SHARED_DATA.exists():
         raise FileNotFoundError(f"extra sets are read from {SHARED_DATA}, which does not exist")
+    if name == "public-annotated":
+        from training.public_annotated import public_annotated_records
+
+        return public_annotated_records()
+    loaders = {"dse": lambda: dse_records("train"), "conflibert": conflibert_records, "newsmtsc": newsmtsc_records}
     records = []
     for record in loaders[name]():
         try:

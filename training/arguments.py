@@ -24,9 +24,9 @@ class TrainingArguments:
     train_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "train.jsonl")])
     dev_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "dev.jsonl")])
     eval_files: list[str] = field(default_factory=lambda: [str(DATA_DIR / "test.jsonl"), "realnews", "dse", "petrarch2"])
-    extra_sets: list[str] = field(default_factory=list)  # any of: dse, conflibert, newsmtsc
-    extra_limit: int = 2000
-    extra_stance_only: bool = False  # extra-set pairs teach stance only, not whether a pair is a relation
+    extra_sets: list[str] = field(default_factory=list)  # any of: dse, conflibert, newsmtsc, public-annotated
+    extra_limit: int = 2000  # records of each partially labelled set (public-annotated is used whole)
+    extra_stance_only: bool = False  # partially labelled sets' pairs teach stance only, not whether a pair is a relation
     epochs: int = 5  # the shipped model uses --epochs 7 (2,101 s on 2 cores; the budget is 45 min)
     eval_from_epoch: int = 3  # dev is evaluated (and the best epoch picked) from this epoch on, and at the last
     batch_size: int = 16
@@ -102,7 +102,7 @@ class TrainingArguments:
             raise ValueError(f"--extra-sets: unknown {sorted(unknown_sets)}; choose from {', '.join(EXTRA_SETS)}")
 
 
-EXTRA_SETS = ("dse", "conflibert", "newsmtsc")
+EXTRA_SETS = ("dse", "conflibert", "newsmtsc", "public-annotated")
 _DEVICE = re.compile(r"^(auto|cpu|cuda(:\d+)?)$")
 
 

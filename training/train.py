@@ -35,13 +35,17 @@ def load_training_data(args: TrainingArguments) -> tuple[Any, Any, list[dict[str
         if not records:
             raise ValueError(f"no {name} records in {', '.join(map(str, paths))}; give JSON Lines files in the guide's format")
     used = [f"{path} ({n} articles)" for path, n in _counts(args.train_files)]
+    by_set = {name: extra_training_records(name, args.extra_limit, args.seed) for name in args.extra_sets}
+    annotated = {record["text"] for records in by_set.values() for record in records if not record.get("partial")}
     extra = []
-    for name in args.extra_sets:
-        records = extra_training_records(name, args.extra_limit, args.seed)
+    for name, records in by_set.items():
+        # a sentence annotated to the guide replaces the partially labelled copy of it
+        records = [r for r in records if not r.get("partial") or r["text"] not in annotated]
         if args.extra_stance_only:
-            records = [{**record, "stance_only": True} for record in records]
+            records = [{**record, "stance_only": True} if record.get("partial") else record for record in records]
         extra.extend(records)
-        used.append(f"{name} ({len(records)} records, adapter in training/adapters.py)")
+        source = "training/public_annotated.py" if name == "public-annotated" else "adapter in training/adapters.py"
+        used.append(f"{name} ({len(records)} records, {source})")
     train = records_to_dataset(train_records + extra, args.context_size)
     dev = records_to_dataset(dev_records, args.context_size)
     datasets.disable_progress_bars()

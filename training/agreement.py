@@ -46,7 +46,7 @@ def realnews_agreement(labels_path: Path = AGREEMENT / "realnews_stance.jsonl") 
 
     from stance.records import load_records
     from training.adapters import realnews_path
-    from training.evaluate import _bootstrap, _macro_f1, stance_report
+    from training.evaluate import macro_f1_ci95, stance_report
 
     gold_records = {r["id"]: r for r in load_records(realnews_path())}
     ours = [json.loads(line) for line in labels_path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -54,15 +54,7 @@ def realnews_agreement(labels_path: Path = AGREEMENT / "realnews_stance.jsonl") 
     pred = np.array([STANCES.index(o["stance"]) for o in ours])
     articles = [o["article"] for o in ours]
     report = stance_report(gold.tolist(), pred.tolist())
-    rows: dict[str, list[int]] = {}
-    for k, article in enumerate(articles):
-        rows.setdefault(article, []).append(k)
-
-    def macro_f1_of(ids: list[str]) -> float:
-        picked = [k for article in ids for k in rows[article]]
-        return _macro_f1(gold[picked], pred[picked])
-
-    report["macro_f1_ci95"] = _bootstrap(articles, macro_f1_of)
+    report["macro_f1_ci95"] = macro_f1_ci95(gold, pred, articles)
     report["kappa"] = float(cohen_kappa_score(gold, pred))
     report["gold_relations"] = sum(len(r["relations"]) for r in gold_records.values())
     return report

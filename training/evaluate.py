@@ -71,6 +71,19 @@ def _bootstrap(articles: list[str], statistic: Any, seed: int = 0, n: int = BOOT
     return [float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))]
 
 
+def macro_f1_ci95(gold: np.ndarray, pred: np.ndarray, articles: list[str]) -> list[float]:
+    """95% bootstrap interval of stance macro-F1 over articles (``articles[k]``: the article of pair ``k``)."""
+    index = defaultdict(list)
+    for k, a in enumerate(articles):
+        index[a].append(k)
+
+    def macro_f1_of(ids: list[str]) -> float:
+        picked = [k for a in ids for k in index[a]]
+        return _macro_f1(gold[picked], pred[picked])
+
+    return _bootstrap(articles, macro_f1_of)
+
+
 def gold_pair_eval(pairs: Any, records: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """Stance on gold pairs from :class:`training.pairs.PairPredictions`: argmax over the three stances."""
     gold_mask = (pairs.labels > 0).numpy()
@@ -79,12 +92,7 @@ def gold_pair_eval(pairs: Any, records: dict[str, dict[str, Any]]) -> dict[str, 
     articles = [a for a, keep in zip(pairs.articles, gold_mask) if keep]
     sources = [s for s, keep in zip(pairs.sources, gold_mask) if keep]
     report = stance_report(gold.tolist(), pred.tolist())
-    index = defaultdict(list)
-    for k, a in enumerate(articles):
-        index[a].append(k)
-    report["macro_f1_ci95"] = _bootstrap(
-        articles, lambda ids: _macro_f1(gold[[k for a in ids for k in index[a]]], pred[[k for a in ids for k in index[a]]])
-    )
+    report["macro_f1_ci95"] = macro_f1_ci95(gold, pred, articles)
     total = sum(len(r.get("relations", [])) for r in records.values())
     report["gold_relations"] = total
     report["gold_relations_reached"] = len(gold)

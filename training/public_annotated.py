@@ -125,8 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "import":
         from stance.io import atomic_file
 
-        entries = import_sources(sorted(args.sources), source_texts())
-        build_records(entries, source_texts())
+        texts = source_texts()
+        entries = import_sources(sorted(args.sources), texts)
+        build_records(entries, texts)
         with atomic_file(args.output) as handle:
             handle.writelines(json.dumps(entry, ensure_ascii=False) + "\n" for entry in entries)
         print(f"wrote {len(entries)} sentences to {args.output}")

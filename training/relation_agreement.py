@@ -21,12 +21,12 @@ from sklearn.metrics import cohen_kappa_score
 from stance.io import atomic_file
 from stance.labels import STANCES
 from stance.statement import Statement
+from training.agreement import AGREEMENT
 from training.article_source import parse_article
+from training.corpus import CORPUS_DIR
 from training.evaluate import align, score_statements
 
-ROOT = Path(__file__).resolve().parent.parent
-SECOND_PASS = ROOT / "training" / "corpus" / "agreement" / "relations"
-CORPUS = ROOT / "training" / "corpus" / "articles"
+SECOND_PASS = AGREEMENT / "relations"
 
 
 def as_statements(record: dict[str, Any]) -> list[Statement]:
@@ -54,7 +54,7 @@ def as_statements(record: dict[str, Any]) -> list[Statement]:
     ]
 
 
-def load_passes(second_folder: Path = SECOND_PASS, corpus: Path = CORPUS) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def load_passes(second_folder: Path = SECOND_PASS, corpus: Path = CORPUS_DIR) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(first pass, second pass) records of every article in ``second_folder``, in the same order.
 
     Raises ``ValueError`` when an article is not in the corpus or its text differs from the corpus's.

@@ -66,7 +66,7 @@ def _run(args, **kwargs):
 
 
 def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, tiny_base, tiny_jsonl):
-    common = {"--epochs": "3", "--save-steps": "1", "--eval-files": ""}
+    common = {"--epochs": "3", "--save-steps": "1", "--eval-files": "", "--average-last": "2"}
     straight = tmp_path / "straight"
     assert main(train_args(tiny_base, tiny_jsonl, straight, **common)) == 0
 
@@ -89,6 +89,8 @@ def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path, tiny_base, 
     second = json.loads((killed / "metrics.json").read_text())["training"]["history"]
     strip = lambda h: [{k: v for k, v in e.items() if k != "seconds"} for e in h]  # noqa: E731
     assert strip(first) == strip(second)
+    averages = [json.loads((folder / "metrics.json").read_text())["training"]["average"] for folder in (straight, killed)]
+    assert averages[0]["epochs"] == [2, 3] and averages[0] == averages[1]
 
 
 def test_configuration_from_json_file_and_flags(tmp_path):
@@ -175,3 +177,44 @@ def test_annotated_extra_sentences_are_fully_labelled_and_replace_partial_copies
     labels = {row["article"]: set(row["labels"]) for row in extra}
     assert labels == {"a": {0}, "p2": {-100}}  # "a" teaches "no relation"; the partial copy of its sentence is gone
     assert used[-2:] == ["public-annotated (1 records, training/public_annotated.py)", "dse (1 records, adapter in training/adapters.py)"]
+
+
+def test_checkpoint_averaging_keeps_the_running_mean_and_dev_picks_it_or_the_best_epoch(tmp_path, tiny_base, tiny_jsonl):
+    output = tmp_path / "averaged"
+    assert main(train_args(tiny_base, tiny_jsonl, output, **{"--epochs": "3", "--average-last": "3", "--eval-files": ""})) == 0
+    training = json.loads((output / "metrics.json").read_text())["training"]
+    average = training["average"]
+    assert average["epochs"] == [1, 2, 3] and isinstance(average["chosen"], bool)
+    best_epoch_score = max((h["relation_f1"] + h["stance_macro_f1"]) / 2 for h in training["history"] if "relation_f1" in h)
+    assert average["chosen"] == ((average["relation_f1"] + average["stance_macro_f1"]) / 2 > best_epoch_score)
+    assert "| mean of epochs 1-3 | - |" in (output / "README.md").read_text()
+
+
+def test_the_running_mean_of_weights_is_the_mean(tiny_base, tiny_records):
+    import torch
+
+    from training.arguments import TrainingArguments
+    from training.data import records_to_dataset
+    from training.trainer import Trainer, build_model
+
+    args = TrainingArguments(base_model=str(tiny_base), device="cpu", epochs=3, average_last=3)
+    model, tokenizer = build_model(args)
+    rows = records_to_dataset(tiny_records)
+    trainer = Trainer(args, model, tokenizer, rows, rows)
+    seen = []
+    for epoch, scale in enumerate((1.0, 2.0, 6.0), start=1):
+        with torch.no_grad():
+            for parameter in model.parameters():
+                parameter.fill_(scale)
+        seen.append(scale)
+        trainer._accumulate_average(epoch)
+    assert trainer.state.averaged_epochs == [1, 2, 3]
+    name = next(n for n, p in model.named_parameters())
+    assert torch.allclose(trainer.average_state[name], torch.full_like(trainer.average_state[name], sum(seen) / 3))
+
+
+def test_averaging_more_epochs_than_run_is_refused():
+    from training.arguments import TrainingArguments
+
+    with pytest.raises(ValueError, match="--average-last 4 is more than --epochs 3"):
+        TrainingArguments(epochs=3, average_last=4).validate()

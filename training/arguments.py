@@ -29,6 +29,7 @@ class TrainingArguments:
     extra_stance_only: bool = False  # partially labelled sets' pairs teach stance only, not whether a pair is a relation
     epochs: int = 5  # the shipped model uses --epochs 7 (2,101 s on 2 cores; the budget is 45 min)
     eval_from_epoch: int = 3  # dev is evaluated (and the best epoch picked) from this epoch on, and at the last
+    average_last: int = 0  # also try the mean of the last N epochs' weights (checkpoint averaging); dev picks it or the best epoch
     batch_size: int = 16
     learning_rate: float = 1e-4
     head_learning_rate: float = 1e-3
@@ -70,9 +71,11 @@ class TrainingArguments:
         for name in positive:
             if getattr(self, name) < 1:
                 raise ValueError(f"{_flag(name)} must be at least 1, got {getattr(self, name)}")
-        for name in ("extra_limit", "context_size", "previous_chars", "threads", "save_steps", "max_steps"):
+        for name in ("extra_limit", "average_last", "context_size", "previous_chars", "threads", "save_steps", "max_steps"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{_flag(name)} must be 0 or more, got {getattr(self, name)}")
+        if self.average_last > self.epochs:
+            raise ValueError(f"--average-last {self.average_last} is more than --epochs {self.epochs}; average at most the epochs that run")
         for name in ("learning_rate", "head_learning_rate"):
             value = getattr(self, name)
             if not (math.isfinite(value) and value > 0):

@@ -48,6 +48,21 @@ def metrics_table(evaluation: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _epochs(epochs: list[int]) -> str:
+    return f"epochs {epochs[0]}-{epochs[-1]}"
+
+
+def _chosen(training: dict[str, Any]) -> str:
+    """Which weights the folder holds: the best epoch, or the mean of the last epochs' weights."""
+    best = f"best epoch {training['best_epoch']} of {len(training['history'])}"
+    average = training.get("average") or {}
+    if not average:
+        return best
+    if average["chosen"]:
+        return f"weights: the mean of {_epochs(average['epochs'])} (checkpoint averaging), ahead of the {best}"
+    return f"{best}, ahead of the mean of {_epochs(average['epochs'])}"
+
+
 def write_model_card(path: Path, args: TrainingArguments, metrics: dict[str, Any], data: list[str], command: str, extra: str = "") -> None:
     training = metrics["training"]
     history = training["history"]
@@ -76,12 +91,13 @@ def write_model_card(path: Path, args: TrainingArguments, metrics: dict[str, Any
         f"- base encoder: `{args.base_model}`" + (" (word embeddings frozen and not stored: they are read back from the base model and checked by hash; all other weights stored in fp16)" if args.freeze_embeddings else ""),
         f"- data: {'; '.join(data)}",
         f"- command: `{command}`",
-        f"- device: {training['device']}; {platform.processor() or platform.machine()}; training time {training['seconds']} s; best epoch {training['best_epoch']} of {len(history)} (picked on dev: mean of pair-level relation F1 and stance macro-F1)",
+        f"- device: {training['device']}; {platform.processor() or platform.machine()}; training time {training['seconds']} s; {_chosen(training)} (picked on dev: mean of pair-level relation F1 and stance macro-F1)",
         f"- calibration: temperature {training['temperature']:.3f} fitted on dev (scores are softmax(logits / T)); a pair is a relation when P(none) < {training.get('relation_threshold', 0.5)} (tuned on dev: end-to-end relation F1 of `classify()` on the dev articles)",
         "",
         "| epoch | train loss | dev stance macro-F1 | dev pair-level relation F1 | dev kind accuracy |",
         "|---:|---:|---:|---:|---:|",
         *[f"| {h['epoch']} | {h['train_loss']:.4f} | {_dev(h, 'stance_macro_f1')} | {_dev(h, 'relation_f1')} | {_dev(h, 'kind_accuracy')} |" for h in history],
+        *([f"| mean of {_epochs(average['epochs'])} | - | {_dev(average, 'stance_macro_f1')} | {_dev(average, 'relation_f1')} | {_dev(average, 'kind_accuracy')} |"] if (average := training.get("average")) else []),
         "",
         "## Held-out metrics",
         "",

@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     logger.info("relation threshold %s (end to end on dev; %s on dev pairs)", threshold, pair_level_threshold)
     results = evaluate_sets(classifier, args.eval_files, train_files=args.train_files, context_size=args.context_size)
     metrics = {
-        "training": {"best_epoch": state.best_epoch, "history": state.history, "seconds": round(elapsed, 1),
+        "training": {"best_epoch": state.best_epoch, "history": state.history, "average": state.average, "seconds": round(elapsed, 1),
                      "device": trainer.device, "temperature": trainer.model.config.temperature,
                      "relation_threshold": threshold, "relation_threshold_pair_level": pair_level_threshold,
                      "relation_threshold_end_to_end": {"dev_relation_f1": rounded(dev_f1)}},

@@ -35,6 +35,8 @@ class TrainerState:
     epoch_loss: float = 0.0
     history: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    averaged_epochs: list[int] = field(default_factory=list)
+    average: dict[str, Any] = field(default_factory=dict)  # dev metrics of the averaged weights, and whether they won
 
 
 def seed_everything(seed: int) -> None:
@@ -122,6 +124,7 @@ class Trainer:
         self.scheduler = get_linear_schedule_with_warmup(self.optimizer, int(args.warmup_ratio * total), total)
         self.state = TrainerState()
         self.best_state: dict[str, torch.Tensor] | None = None
+        self.average_state: dict[str, torch.Tensor] | None = None
         self.amp_dtype = torch.bfloat16 if self.device.startswith("cuda") and torch.cuda.is_bf16_supported() else torch.float16
         self.scaler = torch.amp.GradScaler("cuda", enabled=self._amp and self.amp_dtype == torch.float16)
         weights = torch.tensor([args.none_weight, 1.0, 1.0, 1.0], device=self.device)
@@ -184,6 +187,8 @@ class Trainer:
             bar.close()
             self.state.seconds += time.perf_counter() - started
             stopping = bool(args.max_steps) and self.state.global_step >= args.max_steps
+            if args.average_last > 1 and epoch + 1 > args.epochs - args.average_last and not stopping:
+                self._accumulate_average(epoch + 1)
             # early epochs never win under the decaying learning rate; skipping their dev pass saves its time
             evaluated = epoch + 1 >= min(args.eval_from_epoch, args.epochs) or stopping
             metrics, dev_predictions = self.evaluate_dev() if evaluated else ({}, None)
@@ -199,6 +204,8 @@ class Trainer:
             self.save_checkpoint(args.checkpoint_path)
             if args.max_steps and self.state.global_step >= args.max_steps:
                 break
+        if len(self.state.averaged_epochs) > 1 and not self.state.average:
+            best_dev = self._try_average(best_dev)
         if self.best_state is not None:
             self.model.load_state_dict(self.best_state)
         # the best epoch's dev predictions when this run made them (not after --resume): the same weights, one pass less
@@ -210,6 +217,33 @@ class Trainer:
             self.state.best_epoch, self.model.config.temperature, self.model.config.relation_threshold,
         )
         return self.state
+
+    def _accumulate_average(self, epoch: int) -> None:
+        """Add this epoch's weights to the running mean of the averaged epochs (floating tensors only)."""
+        weights = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+        self.state.averaged_epochs.append(epoch)
+        if self.average_state is None:
+            self.average_state = weights
+            return
+        n = len(self.state.averaged_epochs)
+        for name, value in weights.items():
+            if value.is_floating_point():
+                self.average_state[name] += (value - self.average_state[name]) / n
+
+    def _try_average(self, best_dev: PairPredictions | None) -> PairPredictions | None:
+        """Score the averaged weights on dev like an epoch; they become the result when they score higher."""
+        assert self.average_state is not None
+        self.model.load_state_dict(self.average_state)
+        metrics, dev = self.evaluate_dev()
+        score = (metrics["relation_f1"] + metrics["stance_macro_f1"]) / 2
+        chosen = score > self.state.best_score
+        self.state.average = {**metrics, "epochs": list(self.state.averaged_epochs), "chosen": chosen}
+        logger.info("mean of epochs %s: %s", self.state.averaged_epochs, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in self.state.average.items()}))
+        if not chosen:
+            return best_dev
+        self.state.best_score = score
+        self.best_state = self.average_state
+        return dev
 
     def _forward(self, encoded: dict[str, Any]) -> tuple[torch.Tensor, torch.Tensor]:
         if self.cpu_bfloat16:
@@ -257,6 +291,8 @@ class Trainer:
             save_file({k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}, str(folder / "model.safetensors"))
             if self.best_state is not None:
                 save_file({k: v.contiguous() for k, v in self.best_state.items()}, str(folder / "best.safetensors"))
+            if self.average_state is not None:
+                save_file({k: v.contiguous() for k, v in self.average_state.items()}, str(folder / "average.safetensors"))
             torch.save(
                 {
                     "optimizer": self.optimizer.state_dict(),
@@ -278,6 +314,8 @@ class Trainer:
         self.model.load_state_dict({k: v.to(self.device) for k, v in load_file(str(path / "model.safetensors")).items()})
         if (path / "best.safetensors").exists():
             self.best_state = load_file(str(path / "best.safetensors"))
+        if (path / "average.safetensors").exists():
+            self.average_state = load_file(str(path / "average.safetensors"))
         extra = torch.load(path / "optimizer.pt", weights_only=True, map_location="cpu")
         self.optimizer.load_state_dict(extra["optimizer"])
         self.scheduler.load_state_dict(extra["scheduler"])

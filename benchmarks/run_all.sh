@@ -36,7 +36,9 @@ read = lambda name: (out / name).read_text(encoding="utf-8").strip()
 tp, st, tr, pa = (json.loads(read(f)) for f in ("throughput.json", "startup.json", "training.json", "precision.json"))
 import torch
 
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
+from training.host import cpu_name
+
+cpu = cpu_name()
 commit = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
 dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True).stdout.strip()
 r = tp["ratios"]

@@ -23,6 +23,7 @@ def test_one_step_training_writes_a_self_describing_folder(tiny_model):
     assert config["kinds"] == ["quote", "reported", "action"]
     metrics = json.loads((tiny_model / "metrics.json").read_text())
     assert metrics["training"]["best_epoch"] == 1
+    assert "torch threads" in metrics["training"]["host"]  # training times mean little without the CPU
     card = (tiny_model / "README.md").read_text()
     assert "python -m training.train" in card and "Held-out metrics" in card and "Limitations" in card
     assert Classifier.from_pretrained(tiny_model, device="cpu").classify("Japan praised India.") is not None

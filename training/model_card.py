@@ -91,7 +91,7 @@ def write_model_card(path: Path, args: TrainingArguments, metrics: dict[str, Any
         f"- base encoder: `{args.base_model}`" + (" (word embeddings frozen and not stored: they are read back from the base model and checked by hash; all other weights stored in fp16)" if args.freeze_embeddings else ""),
         f"- data: {'; '.join(data)}",
         f"- command: `{command}`",
-        f"- device: {training['device']}; {platform.processor() or platform.machine()}; training time {training['seconds']} s; {_chosen(training)} (picked on dev: mean of pair-level relation F1 and stance macro-F1)",
+        f"- device: {training['device']}; {training.get('host') or platform.machine()}; training time {training['seconds']} s; {_chosen(training)} (picked on dev: mean of pair-level relation F1 and stance macro-F1)",
         f"- calibration: temperature {training['temperature']:.3f} fitted on dev (scores are softmax(logits / T)); a pair is a relation when P(none) < {training.get('relation_threshold', 0.5)} (tuned on dev: end-to-end relation F1 of `classify()` on the dev articles)",
         "",
         "| epoch | train loss | dev stance macro-F1 | dev pair-level relation F1 | dev kind accuracy |",

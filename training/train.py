@@ -85,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     transformers.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
     from training.evaluate import evaluate_sets
+    from training.host import cpu_description
     from training.model_card import write_model_card
     from training.threshold import fit_end_to_end_threshold, rounded
     from training.trainer import Trainer, build_model, seed_everything, threads_note
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     results = evaluate_sets(classifier, args.eval_files, train_files=args.train_files, context_size=args.context_size)
     metrics = {
         "training": {"best_epoch": state.best_epoch, "history": state.history, "average": state.average, "seconds": round(elapsed, 1),
-                     "device": trainer.device, "temperature": trainer.model.config.temperature,
+                     "device": trainer.device, "host": cpu_description(), "temperature": trainer.model.config.temperature,
                      "relation_threshold": threshold, "relation_threshold_pair_level": pair_level_threshold,
                      "relation_threshold_end_to_end": {"dev_relation_f1": rounded(dev_f1)}},
         "evaluation": results,

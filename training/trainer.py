@@ -104,6 +104,15 @@ def parameter_groups(model: StanceModel, args: TrainingArguments) -> list[dict[s
     return [{"params": params, "lr": rate} for (_, rate), params in groups.items()]
 
 
+def dev_score(metrics: dict[str, Any]) -> float:
+    """What picks the best epoch (or the averaged weights) on dev: mean of pair-level relation F1 and stance macro-F1."""
+    return (metrics["relation_f1"] + metrics["stance_macro_f1"]) / 2
+
+
+def _shown(metrics: dict[str, Any]) -> str:
+    return json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()})
+
+
 class Trainer:
     """Trains a :class:`StanceModel` on dataset rows from :mod:`training.data`."""
 
@@ -194,11 +203,11 @@ class Trainer:
             metrics, dev_predictions = self.evaluate_dev() if evaluated else ({}, None)
             metrics.update(epoch=epoch + 1, train_loss=self.state.epoch_loss / max(1, len(all_batches)), seconds=round(self.state.seconds, 1))
             self.state.history.append(metrics)
-            logger.info("epoch %d: %s", epoch + 1, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}))
-            score = (metrics["relation_f1"] + metrics["stance_macro_f1"]) / 2 if evaluated else float("-inf")
+            logger.info("epoch %d: %s", epoch + 1, _shown(metrics))
+            score = dev_score(metrics) if evaluated else float("-inf")
             if score > self.state.best_score:
                 self.state.best_score, self.state.best_epoch = score, epoch + 1
-                self.best_state = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+                self.best_state = self._weights()
                 best_dev = dev_predictions
             self.state.epoch, self.state.step_in_epoch = epoch + 1, 0
             self.save_checkpoint(args.checkpoint_path)
@@ -218,9 +227,13 @@ class Trainer:
         )
         return self.state
 
+    def _weights(self) -> dict[str, torch.Tensor]:
+        """A CPU copy of the model's current weights."""
+        return {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+
     def _accumulate_average(self, epoch: int) -> None:
         """Add this epoch's weights to the running mean of the averaged epochs (floating tensors only)."""
-        weights = {k: v.detach().cpu().clone() for k, v in self.model.state_dict().items()}
+        weights = self._weights()
         self.state.averaged_epochs.append(epoch)
         if self.average_state is None:
             self.average_state = weights
@@ -235,10 +248,10 @@ class Trainer:
         assert self.average_state is not None
         self.model.load_state_dict(self.average_state)
         metrics, dev = self.evaluate_dev()
-        score = (metrics["relation_f1"] + metrics["stance_macro_f1"]) / 2
+        score = dev_score(metrics)
         chosen = score > self.state.best_score
         self.state.average = {**metrics, "epochs": list(self.state.averaged_epochs), "chosen": chosen}
-        logger.info("mean of epochs %s: %s", self.state.averaged_epochs, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in self.state.average.items()}))
+        logger.info("mean of epochs %s: %s", self.state.averaged_epochs, _shown(self.state.average))
         if not chosen:
             return best_dev
         self.state.best_score = score

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from stance.descriptions import description_antecedent
 from stance.gazetteer import Entry, gazetteer, leader_country
 
 REPORTING_VERBS = frozenset(
@@ -350,11 +351,17 @@ def _sentence_mentions(
     taken = [(m.start, m.end) for m in mentions] + reserved
     mentions = [m for m in mentions if m.type != "location"]
     for m in sorted(mentions, key=lambda m: m.start):
+        if text[m.start : m.end] not in _ORG_WORDS:
+            continue
         head = _adjacent_name(text, mentions, m.start)
-        if head is not None and m in mentions and text[m.start : m.end] in _ORG_WORDS:  # "AU Commission", not "European Commission"
+        if head is not None and m in mentions:  # "AU Commission", not "European Commission"
             mentions.remove(m)
             mentions.remove(head)
             mentions.append(_joined(text, head, m.end))
+        elif (word := re.search(rf"({_CAP})\s+$", text[start : m.start])) and word.group(1) not in _STOP:
+            # the end of a longer name ("Mekong River Commission"), which the capitalised runs below find whole
+            mentions.remove(m)
+            taken.remove((m.start, m.end))
     for match in _COLLECTIVE.finditer(text, start, end):
         if match.group(0).lower() in _AFFILIATED_NOUNS or not _collective_speaks(text, match.start(), match.end(), start, end):
             continue
@@ -625,6 +632,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
     last_person: Mention | None = None
     last_group: Mention | None = None
     previous_subject: Mention | None = None  # the first person of the last sentence that had one
+    earlier: list[Mention] = []  # named actors so far, in reading order
     for mentions in raw:
         out: list[Mention] = []
         people: list[Mention] = []
@@ -645,14 +653,18 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 if word in ("he", "she"):
                     # a person named before it in the sentence (see _sayer), else the previous sentence's subject
                     antecedent = _sayer(text, people, m.start) if people else previous_subject or last_person
+                elif m.type == "group-pronoun":
+                    antecedent = description_antecedent(word, earlier) or last_group
                 else:
-                    antecedent = last_group if word in ("it", "they") or m.type == "group-pronoun" else last_person
+                    antecedent = last_group if word in ("it", "they") else last_person
                 if antecedent is None:
                     continue
                 m = replace(m, canonical=antecedent.canonical, country=antecedent.country, type="pronoun")
                 if word in ("he", "she"):
                     people.append(m)
             out.append(m)
+            if m.type != "pronoun":
+                earlier.append(m)
             if m.type == "person":
                 last_person = m
                 people.append(m)

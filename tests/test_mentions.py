@@ -387,3 +387,21 @@ def test_interim_and_listed_are_not_actors():
     result = mentions(text)
     assert [m[0] for m in result[0]] == ["Oumar Traore"] and result[0][0][2] == "MLI"
     assert not any(m[0].endswith("listed") for m in result[1])
+
+
+def test_a_group_description_refers_to_the_last_actor_of_its_kind():
+    text = (
+        "ECOWAS leaders met in Abuja on Monday. France, which has troops in the Sahel, said it supported the bloc's decision. "
+        "The Mekong River Commission published data. China said it would share more with the commission. "
+        "Ethiopia accused the Union of Islamic Courts of aggression, and the government said it would respond."
+    )
+    result = mentions(text)
+    assert ("the bloc", "ECOWAS", None) in result[1]  # an organisation, not France
+    assert ("the commission", "Mekong River Commission", None) in result[3]  # the body whose name holds the noun
+    assert ("the government", "Ethiopia", "ETH") in result[4]  # a state, not the movement named last
+
+
+def test_commission_ends_a_longer_name_and_alone_is_the_european_commission():
+    assert mentions("The Mekong River Commission published data.")[0] == [("Mekong River Commission", "Mekong River Commission", None)]
+    assert mentions("The Zimbabwe Electoral Commission met.")[0] == [("Zimbabwe Electoral Commission", "Zimbabwe Electoral Commission", "ZWE")]
+    assert mentions("The Commission said no.")[0] == [("Commission", "European Commission", None)]

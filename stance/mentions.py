@@ -633,7 +633,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
     last_group: Mention | None = None
     previous_subject: Mention | None = None  # the first person of the last sentence that had one
     earlier: list[Mention] = []  # named actors so far, in reading order
-    for mentions in raw:
+    for (_, sentence_end), mentions in zip(sentences, raw):
         out: list[Mention] = []
         people: list[Mention] = []
         for m in mentions:
@@ -654,7 +654,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                     # a person named before it in the sentence (see _sayer), else the previous sentence's subject
                     antecedent = _sayer(text, people, m.start) if people else previous_subject or last_person
                 elif m.type == "group-pronoun":
-                    antecedent = description_antecedent(word, earlier) or last_group
+                    antecedent = description_antecedent(word, earlier, out, text[m.end : sentence_end]) or last_group
                 else:
                     antecedent = last_group if word in ("it", "they") else last_person
                 if antecedent is None:

@@ -405,3 +405,12 @@ def test_commission_ends_a_longer_name_and_alone_is_the_european_commission():
     assert mentions("The Mekong River Commission published data.")[0] == [("Mekong River Commission", "Mekong River Commission", None)]
     assert mentions("The Zimbabwe Electoral Commission met.")[0] == [("Zimbabwe Electoral Commission", "Zimbabwe Electoral Commission", "ZWE")]
     assert mentions("The Commission said no.")[0] == [("Commission", "European Commission", None)]
+
+
+def test_the_government_is_the_placed_state_the_home_of_a_union_or_the_most_named_state():
+    placed = mentions("Greece and Albania met in Tirana. Envoys shuttled between the government in Skopje and the rebels.")
+    assert ("the government", "North Macedonia", "MKD") in placed[1]
+    union = mentions("Britain buys copper. The Mineworkers Union of Zambia backed the government's tax.")
+    assert ("the government", "Zambia", "ZMB") in union[1]
+    text = "Mongolia sells coal to China. Mongolia's reserves fell. Japan lent money. Analysts said the government might ask the IMF."
+    assert ("the government", "Mongolia", "MNG") in mentions(text)[3]  # not Japan, named last

@@ -633,7 +633,8 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
     last_group: Mention | None = None
     previous_subject: Mention | None = None  # the first person of the last sentence that had one
     earlier: list[Mention] = []  # named actors so far, in reading order
-    for (_, sentence_end), mentions in zip(sentences, raw):
+    previous_sayer: Mention | None = None  # the actor that speaks in the last sentence (see _group_sayer)
+    for (sentence_start, sentence_end), mentions in zip(sentences, raw):
         out: list[Mention] = []
         people: list[Mention] = []
         for m in mentions:
@@ -655,6 +656,8 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                     antecedent = _sayer(text, people, m.start) if people else previous_subject or last_person
                 elif m.type == "group-pronoun":
                     antecedent = description_antecedent(word, earlier, out, text[m.end : sentence_end]) or last_group
+                elif word in ("it", "they") and previous_sayer is not None and not re.search(r"\w", text[sentence_start : m.start]):
+                    antecedent = previous_sayer  # "The ministry said ... . It warned ...": who spoke last goes on
                 else:
                     antecedent = last_group if word in ("it", "they") else last_person
                 if antecedent is None:
@@ -671,6 +674,7 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
             elif m.type in ("state", "organisation", "institution", "group", "company"):
                 last_group = m
         previous_subject = people[0] if people else previous_subject
+        previous_sayer = _group_sayer(text, out, sentence_end)
         resolved.append(out)
     home = _dateline_state(text, sentences)
     resolved = [
@@ -710,6 +714,22 @@ def _owned_by(text: str, body: Mention, sentence: tuple[int, int], home: tuple[s
     if state is None:
         return body
     return replace(body, canonical=f"{_demonyms().get(state[0], state[0])} {body.canonical}", country=state[1])
+
+
+_GROUP_TYPES = frozenset({"state", "capital", "organisation", "institution", "group", "company"})
+
+
+def _is_group_pronoun(surface: str) -> bool:
+    return surface.lower() in ("it", "they") or _GROUP_DESCRIPTION.fullmatch(surface) is not None
+
+
+def _group_sayer(text: str, mentions: list[Mention], sentence_end: int) -> Mention | None:
+    """The actor other than a person that speaks in a sentence: the first one right before a reporting verb
+    ("The European Commission said"), else the first one of the sentence; None when it names none."""
+    actors = [m for m in mentions if m.type in _GROUP_TYPES or (m.type == "pronoun" and _is_group_pronoun(m.text(text)))]
+    if not actors:
+        return None
+    return next((m for m in actors if _before_reporting_verb(text, m.end, sentence_end)), actors[0])
 
 
 def _sayer(text: str, people: list[Mention], position: int) -> Mention:

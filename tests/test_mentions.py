@@ -414,3 +414,10 @@ def test_the_government_is_the_placed_state_the_home_of_a_union_or_the_most_name
     assert ("the government", "Zambia", "ZMB") in union[1]
     text = "Mongolia sells coal to China. Mongolia's reserves fell. Japan lent money. Analysts said the government might ask the IMF."
     assert ("the government", "Mongolia", "MNG") in mentions(text)[3]  # not Japan, named last
+
+
+def test_it_and_they_opening_a_sentence_continue_the_last_actor_that_spoke():
+    text = "The European Commission said it regretted Russia's decision. It called on Moscow to withdraw."
+    assert ("It", "European Commission", None) in mentions(text)[1]  # not Russia, named last
+    text = "Finnish officials said they expected Latvia and Lithuania to apply. They said Helsinki would object."
+    assert mentions(text)[1][0][:2] == ("They", "Finnish officials")

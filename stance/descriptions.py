@@ -21,6 +21,10 @@ _STATE_TYPES = frozenset({"state", "capital"})
 _BODY_TYPES = frozenset({"organisation", "institution", "group", "company"})
 _GOVERNMENT_NOUNS = frozenset({"government", "authorities", "regime", "administration"})
 _EXECUTIVE = re.compile(r"\b(?:Ministry|Office|Department|Embassy|Agency|Bureau|Commission|Representative)\b")
+_COMPANY_WORDS = tuple(
+    "company corporation corp holdings ltd inc plc group minerals resources mining metals energy oil petroleum airlines "
+    "motors industries electronics steel shipping securities chemicals investments logistics".split()
+)
 # noun -> (words one of which the antecedent's name holds, mention types that may refer to it otherwise)
 _KINDS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     **{noun: ((), _STATE_TYPES) for noun in ("government", "authorities", "regime", "kingdom", "republic")},
@@ -32,7 +36,7 @@ _KINDS: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
     "organisation": (("organisation", "organization"), frozenset({"organisation"})),
     "organization": (("organisation", "organization"), frozenset({"organisation"})),
     **{noun: ((noun,), frozenset({"group", "organisation"})) for noun in ("group", "rebels", "militants")},
-    **{noun: ((noun,), frozenset({"company"})) for noun in ("company", "firm")},
+    **{noun: (_COMPANY_WORDS, frozenset({"company"})) for noun in ("company", "firm")},
 }
 
 
@@ -94,7 +98,8 @@ def description_antecedent(description: str, earlier: Sequence[Mention], same_se
         located = _named_after(following) or _home_of_speaker(same_sentence)
         if located is not None:
             return located
-    named = next((m for m in reversed(earlier) if m.type in _BODY_TYPES and any(w in m.canonical.lower() for w in words)), None)
+    holds = re.compile(rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE) if words else None
+    named = next((m for m in reversed(earlier) if m.type in _BODY_TYPES and holds and holds.search(m.canonical)), None)
     if named is not None or noun not in _GOVERNMENT_NOUNS:
         return named or next((m for m in reversed(earlier) if m.type in types), None)
     # a government the sentence does not place is the one the article is about: its most named state

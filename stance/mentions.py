@@ -45,7 +45,8 @@ _ORG_WORDS = frozenset(
     Network Coalition Brigade Brigades Militia Council Board Cabinet Secretariat Programme Program Chamber
     Conference Centre Center Tribunal Bureau Police Mission Delegation Embassy Consulate Foundation Society
     Church Observatory Institution Directorate Review Times Post Herald Daily Radio Television TV News Press
-    Broadcasting Gazette Journal Tribune Telegraph Plc PLC LLC GmbH Club Force Command""".split()
+    Broadcasting Gazette Journal Tribune Telegraph Plc PLC LLC GmbH Club Force Command Minerals Resources Metals
+    Electronics Securities Steel Shipping Chemicals Investments Logistics""".split()
 )
 _ORIGIN = re.compile(r"-(?:based|born|made|built|registered|flagged|owned|headquartered|listed)\b")
 _COMPANY_SUFFIXES = frozenset("Plc PLC Inc Ltd Co Corp LLC GmbH AG SA NV".split())
@@ -189,7 +190,7 @@ def _capitalised(text: str, start: int, end: int, taken: list[tuple[int, int]]) 
     runs = []
     for match in _NAME.finditer(text, start, end):
         words = [(m.start() + match.start(), m.end() + match.start()) for m in re.finditer(r"\S+", match.group(0))]
-        organisation = any(text[a:b].strip("’'s") in _ORG_WORDS for a, b in words)
+        organisation = any(_among(text[a:b], _ORG_WORDS) for a, b in words)
         groups: list[list[tuple[int, int]]] = [[]]
         for word in words:
             connector = text[word[0] : word[1]] in _CONNECTORS
@@ -245,6 +246,12 @@ def _bare(word: str) -> str:
     return re.sub(r"['’]s?$", "", word)
 
 
+def _among(word: str, vocabulary: frozenset[str] | set[str]) -> bool:
+    """``word``, without a possessive, or its singular is in ``vocabulary`` ("Guards'" -> "Guard")."""
+    form = _bare(word)
+    return form in vocabulary or (form.endswith("s") and form[:-1] in vocabulary)
+
+
 def _joined_by_and(text: str, runs: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
     """Names with "and" inside made whole: "International Trade and Industry Ministry", "Ministry of Trade and
     Industry" (portfolios on both sides, an organisation word in the name), "Cable and Wireless Plc"."""
@@ -288,7 +295,7 @@ def _known_words_only(text: str, runs: list[tuple[int, int, str, bool]], known: 
         words = [(s + m.start(), s + m.end()) for m in re.finditer(r"[^\s]+", text[s:e])]
         group: list[tuple[int, int]] = []
         for word in [*words, None]:
-            if word is not None and text[word[0] : word[1]].strip("’'s") in known:
+            if word is not None and _among(text[word[0] : word[1]], known):
                 group.append(word)
                 continue
             if group:
@@ -382,8 +389,8 @@ def _sentence_mentions(
             continue
         if _ORIGIN.search(surface) or (len(words) == 1 and re.search(r"\b(?:in|near)\s+$", text[max(start, s - 6) : s])):
             continue  # "Western-made parts", "the base in Baidoa": places and origins
-        organisation = any(w.strip("’'s") in _ORG_WORDS for w in words)
-        if not organisation and all(w.lower().strip("’'s") in _title_words() for w in words):  # "Trade Representative", "Planning"
+        organisation = any(_among(w, _ORG_WORDS) for w in words)
+        if not organisation and all(_among(w.lower(), _title_words()) for w in words):  # "Trade Representative", "Planning"
             head = _adjacent_name(text, mentions, s)
             # "Vietnamese Planning and Investment Minister X", "French Finance Minister X", "U.S. Treasury official"
             following = re.match(r"\s+(and\s+[A-Z]|[\w’'\-]+)", text[e:end])
@@ -475,7 +482,7 @@ def _joined(text: str, head: Mention, end: int) -> Mention:
 
 def _possessive_state(text: str, mentions: list[Mention], start: int, words: list[str]) -> Mention | None:
     """The state whose government body starts at ``start`` ("India's External Affairs Ministry"), if any."""
-    if not any(w.strip("’'s") in _GOVERNMENT_BODIES for w in words):
+    if not any(_among(w, _GOVERNMENT_BODIES) for w in words):
         return None
     for m in mentions:
         if m.end < start and re.fullmatch(r"['’]s\s+", text[m.end : start]) and m.type in ("state", "capital"):
@@ -628,6 +635,11 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
         return best
 
     known = set(full_names)
+    organisations = {m.canonical: m for mentions in raw for m in mentions if m.type == "organisation" and " " in m.canonical}
+
+    def organisation_of(name: str) -> Mention | None:
+        """The organisation a short form names ("Straits Pacific" -> "Straits Pacific Holdings")."""
+        return next((o for full, o in organisations.items() if full.startswith(name + " ")), None)
     resolved: list[list[Mention]] = []
     last_person: Mention | None = None
     last_group: Mention | None = None
@@ -648,7 +660,11 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 if m.type == "single" and name not in known and leader_country(name) is None:
                     continue  # a lone capitalised word that names nobody we know
                 country = countries.get(name) or countries.get(m.canonical) or leader_country(name)
-                m = replace(m, canonical=name, country=country, type="person")
+                organisation = organisation_of(name) if country is None else None
+                if organisation is not None:
+                    m = replace(m, canonical=organisation.canonical, country=organisation.country, type="organisation")
+                else:
+                    m = replace(m, canonical=name, country=country, type="person")
             elif m.type in ("pronoun", "group-pronoun"):
                 word = m.canonical.lower()
                 if word in ("he", "she"):

@@ -421,3 +421,15 @@ def test_it_and_they_opening_a_sentence_continue_the_last_actor_that_spoke():
     assert ("It", "European Commission", None) in mentions(text)[1]  # not Russia, named last
     text = "Finnish officials said they expected Latvia and Lithuania to apply. They said Helsinki would object."
     assert mentions(text)[1][0][:2] == ("They", "Finnish officials")
+
+
+def test_plural_organisation_words_and_company_short_forms():
+    result = mentions("Sino-Zam Copper Holdings denied it. Iranian Revolutionary Guards boats sailed. Straits Pacific Holdings bid. Straits Pacific said no.")
+    assert ("Sino-Zam Copper Holdings", "Sino-Zam Copper Holdings", None) in result[0]  # "Holdings" is no surname
+    assert ("Iranian Revolutionary Guards", "Iranian Revolutionary Guards", "IRN") in result[1]
+    assert ("Straits Pacific", "Straits Pacific Holdings", None) in result[3]
+
+
+def test_the_company_is_the_last_company_not_the_last_ministry():
+    text = "Shares in Samsung Electronics fell. The trade ministry said exports slowed. The company said it was reviewing its inventories."
+    assert ("The company", "Samsung Electronics", None) in mentions(text)[2]

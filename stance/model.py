@@ -333,15 +333,16 @@ def encoder_from_config(encoder_config: dict[str, Any]) -> nn.Module:
         return AutoModel.from_config(config)
 
 
-def load_pretrained_encoder(base_model: str) -> nn.Module:
-    """A pretrained encoder by path, hub name (local cache) or the packaged default; no pooler."""
+def load_pretrained_encoder(base_model: str, **config: Any) -> nn.Module:
+    """A pretrained encoder by path, hub name (local cache) or the packaged default; no pooler. ``config``
+    overrides fields of its configuration (``attention_probs_dropout_prob=0.0``)."""
     from transformers import AutoModel
 
     source = resolve_base_model(base_model)
     try:
-        return AutoModel.from_pretrained(source, add_pooling_layer=False, use_safetensors=True)
+        return AutoModel.from_pretrained(source, add_pooling_layer=False, use_safetensors=True, **config)
     except TypeError:
-        return AutoModel.from_pretrained(source, use_safetensors=True)
+        return AutoModel.from_pretrained(source, use_safetensors=True, **config)
 
 
 def load_word_embeddings(base_model: str, expected_hash: str | None = None) -> torch.Tensor:

@@ -579,6 +579,7 @@ NONSENSE = [
     (["--head-learning-rate", "inf"], "--head-learning-rate must be a positive number, got inf"),
     (["--layer-lr-decay", "0"], "--layer-lr-decay must be above 0 and at most 1 \\(1: every layer at --learning-rate\\), got 0.0"),
     (["--layer-lr-decay", "1.2"], "--layer-lr-decay must be above 0 and at most 1"),
+    (["--attention-dropout", "1"], "--attention-dropout must be below 1 \\(0: none, below 0: the base model's own\\), got 1.0"),
     (["--batch-size", "0"], "--batch-size must be at least 1, got 0"),
     (["--device", "tpu"], "--device must be auto, cpu, cuda or cuda:N, got 'tpu'"),
     (["--device", "cuda:x"], "--device must be auto, cpu, cuda or cuda:N, got 'cuda:x'"),

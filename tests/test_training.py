@@ -161,6 +161,18 @@ def test_without_layer_lr_decay_the_encoder_is_one_group(tiny_base):
     assert [group["lr"] for group in parameter_groups(build_model(same_rate)[0], same_rate)] == [1e-4, 1e-4]
 
 
+def test_attention_dropout_overrides_the_base_models_rate_and_is_recorded(tiny_base):
+    from training.arguments import TrainingArguments
+    from training.trainer import build_model
+
+    own = build_model(TrainingArguments(base_model=str(tiny_base)))[0]
+    none = build_model(TrainingArguments(base_model=str(tiny_base), attention_dropout=0.0))[0]
+    assert own.encoder.config.attention_probs_dropout_prob == 0.1
+    assert none.encoder.config.attention_probs_dropout_prob == 0.0
+    assert none.config.encoder_config["attention_probs_dropout_prob"] == 0.0  # saved with the model folder
+    assert all(m.p == 0.0 for name, m in none.encoder.named_modules() if name.endswith("attention.self.dropout"))
+
+
 def test_annotated_extra_sentences_are_fully_labelled_and_replace_partial_copies(monkeypatch, tiny_base, tiny_jsonl, tiny_records):
     import training.adapters
     from training.arguments import TrainingArguments

@@ -45,6 +45,7 @@ class TrainingArguments:
     sentence_feature: bool = True
     pair_attention: bool = False
     freeze_embeddings: bool = True
+    attention_dropout: float = -1.0  # dropout on attention weights (BERT-style encoders); below 0: the base model's own
     device: str = "auto"
     threads: int = 0
     mixed_precision: bool = True  # on CUDA: the model under float16/bfloat16 autocast
@@ -86,6 +87,8 @@ class TrainingArguments:
                 raise ValueError(f"{_flag(name)} must be a number of 0 or more, got {value}")
         if not (math.isfinite(self.layer_lr_decay) and 0.0 < self.layer_lr_decay <= 1.0):
             raise ValueError(f"--layer-lr-decay must be above 0 and at most 1 (1: every layer at --learning-rate), got {self.layer_lr_decay}")
+        if not (math.isfinite(self.attention_dropout) and self.attention_dropout < 1.0):
+            raise ValueError(f"--attention-dropout must be below 1 (0: none, below 0: the base model's own), got {self.attention_dropout}")
         if not (0.0 <= self.warmup_ratio <= 1.0):
             raise ValueError(f"--warmup-ratio must be between 0 and 1, got {self.warmup_ratio}")
         if self.max_length < 16:

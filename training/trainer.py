@@ -57,7 +57,10 @@ def build_model(args: TrainingArguments) -> tuple[StanceModel, PairTokenizer]:
     """A fresh model on the pretrained base encoder, and the base tokenizer."""
     from transformers import AutoTokenizer
 
-    encoder = load_pretrained_encoder(args.base_model)
+    overrides = {"attention_probs_dropout_prob": args.attention_dropout} if args.attention_dropout >= 0 else {}
+    encoder = load_pretrained_encoder(args.base_model, **overrides)
+    if overrides and getattr(encoder.config, "attention_probs_dropout_prob", None) != args.attention_dropout:
+        raise ValueError(f"--attention-dropout: {args.base_model} has no attention_probs_dropout_prob setting; leave the flag out for this encoder")
     # wrap refuses a slow tokenizer (no character offsets); train.py names the base model in the error
     tokenizer = PairTokenizer.wrap(AutoTokenizer.from_pretrained(resolve_base_model(args.base_model), use_fast=True))
     config = ModelConfig(

@@ -669,7 +669,12 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 word = m.canonical.lower()
                 if word in ("he", "she"):
                     # a person named before it in the sentence (see _sayer), else the previous sentence's subject
-                    antecedent = _sayer(text, people, m.start) if people else previous_subject or last_person
+                    if people:
+                        antecedent = _sayer(text, people, m.start)
+                    elif _SPOKESPERSON.search(text, sentence_start, m.start):  # "A Commission spokesman said ... , he said"
+                        antecedent = _group_sayer(text, out, m.start) or previous_subject or last_person
+                    else:
+                        antecedent = previous_subject or last_person
                 elif m.type == "group-pronoun":
                     antecedent = description_antecedent(word, earlier, out, text[m.end : sentence_end]) or last_group
                 elif word in ("it", "they") and previous_sayer is not None and not re.search(r"\w", text[sentence_start : m.start]):
@@ -689,14 +694,23 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 people.append(m)
             elif m.type in ("state", "organisation", "institution", "group", "company"):
                 last_group = m
-        previous_subject = people[0] if people else previous_subject
+        if people:
+            previous_subject = people[0]
+        elif _SPOKESPERSON.search(text, sentence_start, sentence_end):
+            # "A Foreign Ministry spokesman said ... . He added ...": "he" speaks for the body
+            previous_subject = _group_sayer(text, out, sentence_end) or previous_subject
         previous_sayer = _group_sayer(text, out, sentence_end)
         resolved.append(out)
     home = _dateline_state(text, sentences)
-    resolved = [
-        [_owned_by(text, m, span, home) if m.type == "organisation" and m.canonical in _BARE_BODIES else m for m in sentence]
-        for span, sentence in zip(sentences, resolved)
-    ]
+    owned: dict[str, Mention] = {}  # each bare body with the state it was last placed in
+    for span, sentence in zip(sentences, resolved):
+        for k, m in enumerate(sentence):
+            if m.canonical not in _BARE_BODIES:
+                continue
+            if m.type == "organisation":
+                sentence[k] = owned[m.canonical] = _owned_by(text, m, span, home)
+            elif m.type == "pronoun" and m.canonical in owned:  # "In Beijing, a Foreign Ministry spokesman said ... . He ..."
+                sentence[k] = replace(m, canonical=owned[m.canonical].canonical, country=owned[m.canonical].country)
     return _soviet_era(text, resolved) if _names_the_soviet_union(text, resolved) else resolved
 
 
@@ -732,6 +746,8 @@ def _owned_by(text: str, body: Mention, sentence: tuple[int, int], home: tuple[s
     return replace(body, canonical=f"{_demonyms().get(state[0], state[0])} {body.canonical}", country=state[1])
 
 
+# An unnamed person who speaks for a body: "a Foreign Ministry spokesman", "a spokeswoman for the embassy".
+_SPOKESPERSON = re.compile(r"\b(?:spokesman|spokeswoman|spokesperson)\b")
 _GROUP_TYPES = frozenset({"state", "capital", "organisation", "institution", "group", "company"})
 
 

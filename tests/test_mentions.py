@@ -433,3 +433,10 @@ def test_plural_organisation_words_and_company_short_forms():
 def test_the_company_is_the_last_company_not_the_last_ministry():
     text = "Shares in Samsung Electronics fell. The trade ministry said exports slowed. The company said it was reviewing its inventories."
     assert ("The company", "Samsung Electronics", None) in mentions(text)[2]
+
+
+def test_he_after_an_unnamed_spokesman_is_the_body_he_speaks_for():
+    text = "In Beijing, a Foreign Ministry spokesman said the drills were routine. He urged Manila to withdraw."
+    assert ("He", "Chinese Foreign Ministry", "CHN") in mentions(text)[1]
+    quoted = mentions('A Commission spokesman said monitors were at the border. "We observe," he said.')
+    assert ("he", "European Commission", None) in quoted[1]

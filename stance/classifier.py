@@ -356,6 +356,11 @@ class Classifier:
             out[b][p] = (rel, kin)
         return out
 
+    def _cut_off(self, top: bool) -> float:
+        """The P(none) below which a pair is a relation: the sentence's most likely pair may have its own."""
+        config = self.model.config
+        return config.top_pair_threshold if top and config.top_pair_threshold is not None else config.relation_threshold
+
     def _statements(self, text: str, item: SentenceInput, result: list[Any], forced: bool) -> list[Statement]:
         labels = self.model.config.relation_labels
         none = labels.index(NO_RELATION)
@@ -372,9 +377,10 @@ class Classifier:
                 best[key] = (confidence, p)
         sentence = text[item.start : item.end]
         statements = []
+        top = max((confidence for confidence, _ in best.values()), default=0.0)
         for confidence, p in best.values():
             relation, kind = result[p]
-            if not forced and relation[none] >= self.model.config.relation_threshold:
+            if not forced and relation[none] >= self._cut_off(confidence == top):
                 continue
             stance_probs = {label: relation[k] for k, label in enumerate(labels) if k != none}
             total = sum(stance_probs.values()) or 1.0

@@ -61,6 +61,7 @@ class ModelConfig:
     pair_attention: bool = False  # the encoder's last layer run again for each pair's two tokens (stance.pair_attention)
     temperature: float = 1.0
     relation_threshold: float = 0.5  # a pair is a relation when P(none) is below this (tuned on dev)
+    top_pair_threshold: float | None = None  # the same cut-off for each sentence's most likely pair (None: relation_threshold)
     frozen_word_embeddings: str | None = None  # sha256 of the base model's tensor when not stored
     versions: dict[str, str] = field(default_factory=dict)
     model_type: str = "stance"

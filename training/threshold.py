@@ -1,9 +1,11 @@
-"""Refit a model folder's relation threshold on dev, end to end: `python -m training.threshold MODEL`.
+"""Refit a model folder's relation thresholds on dev, end to end: `python -m training.threshold MODEL`.
 
 Training fits the P(none) cut-off on dev candidate pairs built from gold mentions. This picks it the
 way users meet the model: statements from ``classify()`` on whole dev articles, matched to gold as in
-:func:`training.evaluate.end_to_end_eval`, scored by relation F1 (pair and stance). It rewrites
-``config.json`` (atomically) and records the fit in ``metrics.json``.
+:func:`training.evaluate.end_to_end_eval`, scored by relation F1 (pair and stance), together with a
+cut-off at least as high for each sentence's most likely pair (a sentence that holds a statement at
+all is more often right about its best pair). It rewrites ``config.json`` (atomically) and records the
+fit in ``metrics.json``.
 """
 
 from __future__ import annotations
@@ -44,6 +46,43 @@ def fit_end_to_end_threshold(classifier: Any, records: list[dict[str, Any]], gri
     return best, scores
 
 
+def fit_end_to_end_thresholds(
+    classifier: Any, records: list[dict[str, Any]], grid: tuple[float, ...] = GRID
+) -> tuple[float, float, dict[tuple[float, float], float]]:
+    """``(relation_threshold, top_pair_threshold, F1 of every pair of grid values)``: the cut-off for all pairs
+    and a cut-off at least as high for each sentence's most likely pair, with the best end-to-end relation F1
+    on ``records`` (on a tie: one cut-off for all, then the lower). One ``classify()`` pass, as in
+    :func:`fit_end_to_end_threshold`."""
+    from training.evaluate import relation_f1
+
+    config = classifier.model.config
+    original = config.relation_threshold, config.top_pair_threshold
+    try:
+        config.relation_threshold, config.top_pair_threshold = max(grid), None
+        predictions = classifier.classify([r["text"] for r in records], batch_size=32)
+    finally:
+        config.relation_threshold, config.top_pair_threshold = original
+    tops = [_sentence_tops(statements) for statements in predictions]
+
+    def kept(cut: float, top_cut: float) -> list[list[Any]]:
+        return [
+            [s for s in statements if 1.0 - s.relation_score < (top_cut if s.relation_score == top[(s.start, s.end)] else cut)]
+            for statements, top in zip(predictions, tops)
+        ]
+
+    scores = {(cut, top_cut): relation_f1(records, kept(cut, top_cut)) for cut in grid for top_cut in grid if top_cut >= cut}
+    cut, top_cut = max(scores, key=lambda pair: (scores[pair], pair[0] == pair[1], -pair[0], -pair[1]))
+    return cut, top_cut, scores
+
+
+def _sentence_tops(statements: list[Any]) -> dict[tuple[int, int], float]:
+    """The highest ``relation_score`` of each sentence's statements."""
+    tops: dict[tuple[int, int], float] = {}
+    for s in statements:
+        tops[(s.start, s.end)] = max(tops.get((s.start, s.end), 0.0), s.relation_score)
+    return tops
+
+
 def rounded(scores: dict[float, float]) -> dict[str, float]:
     """Dev F1 per threshold as ``metrics.json`` records it."""
     return {str(t): round(f, 4) for t, f in scores.items()}
@@ -58,12 +97,17 @@ def refit_folder(folder: Path, dev_files: list[str]) -> dict[str, Any]:
 
     records = load_records(*dev_files)
     classifier = Classifier.from_pretrained(folder, device="cpu")
-    previous = classifier.model.config.relation_threshold
-    best, scores = fit_end_to_end_threshold(classifier, records)
-    classifier.model.config.relation_threshold = best
+    config = classifier.model.config
+    previous = config.relation_threshold
+    config.relation_threshold, top, scores = fit_end_to_end_thresholds(classifier, records)
+    config.top_pair_threshold = top if top != config.relation_threshold else None
     with atomic_file(folder / CONFIG_NAME) as handle:
-        handle.write(classifier.model.config.to_json() + "\n")
-    fit = {"dev_files": shown_paths(dev_files), "previous": previous, "threshold": best, "dev_relation_f1": rounded(scores)}
+        handle.write(config.to_json() + "\n")
+    fit = {
+        "dev_files": shown_paths(dev_files), "previous": previous, "threshold": config.relation_threshold, "top_pair_threshold": top,
+        "dev_relation_f1": rounded({cut: f1 for (cut, top_cut), f1 in scores.items() if cut == top_cut}),
+        "dev_relation_f1_top_pair": {f"{cut}/{top_cut}": round(f1, 4) for (cut, top_cut), f1 in scores.items()},
+    }
     metrics_path = folder / "metrics.json"
     if metrics_path.exists():
         metrics = json.loads(metrics_path.read_text(encoding="utf-8"))

@@ -92,7 +92,8 @@ def write_model_card(path: Path, args: TrainingArguments, metrics: dict[str, Any
         f"- data: {'; '.join(data)}",
         f"- command: `{command}`",
         f"- device: {training['device']}; {training.get('host') or platform.machine()}; training time {training['seconds']} s; {_chosen(training)} (picked on dev: mean of pair-level relation F1 and stance macro-F1)",
-        f"- calibration: temperature {training['temperature']:.3f} fitted on dev (scores are softmax(logits / T)); a pair is a relation when P(none) < {training.get('relation_threshold', 0.5)} (tuned on dev: end-to-end relation F1 of `classify()` on the dev articles)",
+        f"- calibration: temperature {training['temperature']:.3f} fitted on dev (scores are softmax(logits / T)); a pair is a relation when P(none) < {training.get('relation_threshold', 0.5)}"
+        f"{_top_pair_note(training)} (tuned on dev: end-to-end relation F1 of `classify()` on the dev articles)",
         "",
         "| epoch | train loss | dev stance macro-F1 | dev pair-level relation F1 | dev kind accuracy |",
         "|---:|---:|---:|---:|---:|",
@@ -125,3 +126,9 @@ def write_model_card(path: Path, args: TrainingArguments, metrics: dict[str, Any
     ]
     with atomic_file(path) as handle:
         handle.write("\n".join(lines))
+
+
+def _top_pair_note(training: dict[str, Any]) -> str:
+    """The cut-off of each sentence's most likely pair, when it has its own."""
+    top = training.get("top_pair_threshold")
+    return f", or < {top} for each sentence's most likely pair" if top is not None and top != training.get("relation_threshold") else ""

@@ -49,6 +49,15 @@ def test_training_records_both_thresholds(tiny_model):
     training = json.loads((tiny_model / "metrics.json").read_text())["training"]
     assert training["relation_threshold"] in GRID
     assert "relation_threshold_pair_level" in training
+    assert training["top_pair_threshold"] >= training["relation_threshold"]
+
+
+def test_card_names_a_top_pair_cut_off_only_when_it_differs():
+    from training.model_card import _top_pair_note
+
+    assert _top_pair_note({"relation_threshold": 0.5, "top_pair_threshold": 0.6}) == ", or < 0.6 for each sentence's most likely pair"
+    assert _top_pair_note({"relation_threshold": 0.5, "top_pair_threshold": 0.5}) == ""
+    assert _top_pair_note({"relation_threshold": 0.5}) == ""
     assert set(training["relation_threshold_end_to_end"]["dev_relation_f1"]) == {str(t) for t in GRID}
 
 

@@ -50,6 +50,7 @@ def test_training_records_both_thresholds(tiny_model):
     assert training["relation_threshold"] in GRID
     assert "relation_threshold_pair_level" in training
     assert training["top_pair_threshold"] >= training["relation_threshold"]
+    assert set(training["relation_threshold_end_to_end"]["dev_relation_f1"]) == {str(t) for t in GRID}
 
 
 def test_card_names_a_top_pair_cut_off_only_when_it_differs():
@@ -58,7 +59,6 @@ def test_card_names_a_top_pair_cut_off_only_when_it_differs():
     assert _top_pair_note({"relation_threshold": 0.5, "top_pair_threshold": 0.6}) == ", or < 0.6 for each sentence's most likely pair"
     assert _top_pair_note({"relation_threshold": 0.5, "top_pair_threshold": 0.5}) == ""
     assert _top_pair_note({"relation_threshold": 0.5}) == ""
-    assert set(training["relation_threshold_end_to_end"]["dev_relation_f1"]) == {str(t) for t in GRID}
 
 
 def test_command_names_a_missing_dev_file(tiny_model, tmp_path, capsys):

@@ -75,6 +75,12 @@ def _home_of_speaker(same_sentence: Sequence[Mention]) -> Mention | None:
     return _state_of(body.country) if body else None
 
 
+@lru_cache(maxsize=None)
+def _holding(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """A pattern for a name that holds one of ``words`` as a whole word, or None for no words."""
+    return re.compile(rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE) if words else None
+
+
 def description_antecedent(description: str, earlier: Sequence[Mention], same_sentence: Sequence[Mention] = (), following: str = "") -> Mention | None:
     """The actor a group description refers to, given the named mentions before it (``earlier``, in reading
     order; ``same_sentence``, those of its own sentence) and the sentence's text after it (``following``).
@@ -98,7 +104,7 @@ def description_antecedent(description: str, earlier: Sequence[Mention], same_se
         located = _named_after(following) or _home_of_speaker(same_sentence)
         if located is not None:
             return located
-    holds = re.compile(rf"\b(?:{'|'.join(words)})\b", re.IGNORECASE) if words else None
+    holds = _holding(words)
     named = next((m for m in reversed(earlier) if m.type in _BODY_TYPES and holds and holds.search(m.canonical)), None)
     if named is not None or noun not in _GOVERNMENT_NOUNS:
         return named or next((m for m in reversed(earlier) if m.type in types), None)

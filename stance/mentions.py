@@ -694,12 +694,12 @@ def find_mentions(text: str, sentences: tuple[tuple[int, int], ...] | list[tuple
                 people.append(m)
             elif m.type in ("state", "organisation", "institution", "group", "company"):
                 last_group = m
+        previous_sayer = _group_sayer(text, out, sentence_end)
         if people:
             previous_subject = people[0]
         elif _SPOKESPERSON.search(text, sentence_start, sentence_end):
             # "A Foreign Ministry spokesman said ... . He added ...": "he" speaks for the body
-            previous_subject = _group_sayer(text, out, sentence_end) or previous_subject
-        previous_sayer = _group_sayer(text, out, sentence_end)
+            previous_subject = previous_sayer or previous_subject
         resolved.append(out)
     home = _dateline_state(text, sentences)
     owned: dict[str, Mention] = {}  # each bare body with the state it was last placed in

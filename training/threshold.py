@@ -25,25 +25,21 @@ GRID = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 
 
 def fit_end_to_end_threshold(classifier: Any, records: list[dict[str, Any]], grid: tuple[float, ...] = GRID) -> tuple[float, dict[float, float]]:
-    """The grid value with the best end-to-end relation F1 on ``records`` (the lowest on a tie), and every F1.
+    """The grid value with the best end-to-end relation F1 on ``records`` as the one cut-off for all pairs (the
+    lowest on a tie), and every F1: the single cut-offs of :func:`fit_end_to_end_thresholds`."""
+    scores = one_cut_off(fit_end_to_end_thresholds(classifier, records, grid)[2])
+    return max(grid, key=lambda t: (scores[t], -t)), scores
 
-    One ``classify()`` pass at the highest cut-off; each lower one keeps the statements whose
-    ``relation_score`` clears it, which is what ``classify()`` returns at that cut-off.
-    """
-    from training.evaluate import relation_f1
 
-    original = classifier.model.config.relation_threshold
-    try:
-        classifier.model.config.relation_threshold = max(grid)
-        predictions = classifier.classify([r["text"] for r in records], batch_size=32)
-    finally:
-        classifier.model.config.relation_threshold = original
-    scores = {
-        threshold: relation_f1(records, [[s for s in statements if 1.0 - s.relation_score < threshold] for statements in predictions])
-        for threshold in grid
-    }
-    best = max(grid, key=lambda t: (scores[t], -t))
-    return best, scores
+def one_cut_off(scores: dict[tuple[float, float], float]) -> dict[float, float]:
+    """The F1 of each single cut-off (the same for every pair) among the pairs of cut-offs ``scores`` holds."""
+    return {cut: f1 for (cut, top_cut), f1 in scores.items() if cut == top_cut}
+
+
+def set_thresholds(config: Any, cut: float, top_cut: float) -> None:
+    """Write a fit into a model config; a top-pair cut-off equal to the general one is stored as None."""
+    config.relation_threshold = cut
+    config.top_pair_threshold = top_cut if top_cut != cut else None
 
 
 def fit_end_to_end_thresholds(
@@ -51,8 +47,11 @@ def fit_end_to_end_thresholds(
 ) -> tuple[float, float, dict[tuple[float, float], float]]:
     """``(relation_threshold, top_pair_threshold, F1 of every pair of grid values)``: the cut-off for all pairs
     and a cut-off at least as high for each sentence's most likely pair, with the best end-to-end relation F1
-    on ``records`` (on a tie: one cut-off for all, then the lower). One ``classify()`` pass, as in
-    :func:`fit_end_to_end_threshold`."""
+    on ``records`` (on a tie: one cut-off for all, then the lower).
+
+    One ``classify()`` pass at the highest cut-off; each lower one keeps the statements whose
+    ``relation_score`` clears it, which is what ``classify()`` returns at that cut-off.
+    """
     from training.evaluate import relation_f1
 
     config = classifier.model.config
@@ -99,13 +98,13 @@ def refit_folder(folder: Path, dev_files: list[str]) -> dict[str, Any]:
     classifier = Classifier.from_pretrained(folder, device="cpu")
     config = classifier.model.config
     previous = config.relation_threshold
-    config.relation_threshold, top, scores = fit_end_to_end_thresholds(classifier, records)
-    config.top_pair_threshold = top if top != config.relation_threshold else None
+    cut, top, scores = fit_end_to_end_thresholds(classifier, records)
+    set_thresholds(config, cut, top)
     with atomic_file(folder / CONFIG_NAME) as handle:
         handle.write(config.to_json() + "\n")
     fit = {
-        "dev_files": shown_paths(dev_files), "previous": previous, "threshold": config.relation_threshold, "top_pair_threshold": top,
-        "dev_relation_f1": rounded({cut: f1 for (cut, top_cut), f1 in scores.items() if cut == top_cut}),
+        "dev_files": shown_paths(dev_files), "previous": previous, "threshold": cut, "top_pair_threshold": top,
+        "dev_relation_f1": rounded(one_cut_off(scores)),
         "dev_relation_f1_top_pair": {f"{cut}/{top_cut}": round(f1, 4) for (cut, top_cut), f1 in scores.items()},
     }
     metrics_path = folder / "metrics.json"

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     from training.evaluate import evaluate_sets
     from training.host import cpu_description
     from training.model_card import write_model_card
-    from training.threshold import fit_end_to_end_thresholds, rounded
+    from training.threshold import fit_end_to_end_thresholds, one_cut_off, rounded, set_thresholds
     from training.trainer import Trainer, build_model, seed_everything, threads_note
 
     try:
@@ -112,16 +112,14 @@ def main(argv: list[str] | None = None) -> int:
     classifier = Classifier(trainer.model, tokenizer, device=trainer.device)
     pair_level_threshold = trainer.model.config.relation_threshold
     threshold, top_pair_threshold, dev_scores = fit_end_to_end_thresholds(classifier, dev_records)
-    trainer.model.config.relation_threshold = threshold
-    trainer.model.config.top_pair_threshold = top_pair_threshold if top_pair_threshold != threshold else None
-    dev_f1 = {cut: f1 for (cut, top_cut), f1 in dev_scores.items() if cut == top_cut}
+    set_thresholds(trainer.model.config, threshold, top_pair_threshold)
     logger.info("relation threshold %s, %s for a sentence's top pair (end to end on dev; %s on dev pairs)", threshold, top_pair_threshold, pair_level_threshold)
     results = evaluate_sets(classifier, args.eval_files, train_files=args.train_files, context_size=args.context_size)
     metrics = {
         "training": {"best_epoch": state.best_epoch, "history": state.history, "average": state.average, "seconds": round(elapsed, 1),
                      "device": trainer.device, "host": cpu_description(), "temperature": trainer.model.config.temperature,
                      "relation_threshold": threshold, "top_pair_threshold": top_pair_threshold, "relation_threshold_pair_level": pair_level_threshold,
-                     "relation_threshold_end_to_end": {"dev_relation_f1": rounded(dev_f1)}},
+                     "relation_threshold_end_to_end": {"dev_relation_f1": rounded(one_cut_off(dev_scores))}},
         "evaluation": results,
         "arguments": args.to_dict(),
     }
